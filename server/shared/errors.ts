@@ -1,0 +1,75 @@
+// The project's one error hierarchy. Every failure a user can cause becomes one of these;
+// the error handler (server/shared/error-handler.ts) turns them into responses in one place.
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Extra, user-safe facts for the response body (e.g. which field, which limit). */
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  /** HTTP status the error maps to. */
+  readonly status: number;
+  /** Stable, machine-readable code for API clients. */
+  readonly code: string;
+  /** Whether `message` may be shown to the user as is (false for internal failures). */
+  readonly expose: boolean;
+  readonly details?: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, expose: boolean, options: AppErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.status = status;
+    this.code = code;
+    this.expose = expose;
+    this.details = options.details;
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(400, options?.code ?? 'bad_request', message, true, options);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found', options?: AppErrorOptions & { code?: string }) {
+    super(404, options?.code ?? 'not_found', message, true, options);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(409, options?.code ?? 'conflict', message, true, options);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(413, options?.code ?? 'too_large', message, true, options);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(415, options?.code ?? 'unsupported_type', message, true, options);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(422, options?.code ?? 'unprocessable', message, true, options);
+  }
+}
+
+export class InternalError extends AppError {
+  constructor(message = 'Something went wrong on our side.', options?: AppErrorOptions) {
+    super(500, 'internal', message, false, options);
+  }
+}
+
+/** Turns anything thrown into an AppError; unknown failures become a non-exposed 500. */
+export function normalizeError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new InternalError(undefined, { cause: error });
+}
