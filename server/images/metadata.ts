@@ -19,7 +19,7 @@
 // is "no metadata" for that part. Pixel checks are someone else's job.
 
 import { readFile } from 'node:fs/promises';
-import exifr from 'exifr';
+import * as exifrModule from 'exifr';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import type { ImageFormat, NormalisedMetadata } from './image.types';
@@ -69,8 +69,19 @@ const MAX_SUBIFDS = 64;
 
 const EXIFTOOL_TIMEOUT_MS = 10_000;
 
+type ExifrApi = Pick<typeof exifrModule, 'parse' | 'sidecar' | 'thumbnail'>;
+
+// exifr 7 ships a single UMD file. Node's ESM loader exposes it only as `default`; loaded through
+// tsx's CommonJS path (as mocha does) the named exports are there and `default` lacks sidecar().
+// Take whichever object carries the whole API.
+const exifr: ExifrApi | undefined = [exifrModule, (exifrModule as { default?: unknown }).default].find(
+  (candidate): candidate is ExifrApi =>
+    typeof (candidate as Partial<ExifrApi> | undefined)?.parse === 'function' &&
+    typeof (candidate as Partial<ExifrApi> | undefined)?.sidecar === 'function',
+);
+
 // exifr 7's .d.ts does not export its Options type and omits two documented options.
-type ExifrOptions = Exclude<Parameters<typeof exifr.parse>[1], boolean | (string | number)[] | undefined> & {
+type ExifrOptions = Exclude<Parameters<ExifrApi['parse']>[1], boolean | (string | number)[] | undefined> & {
   silentErrors?: boolean;
   chunked?: boolean;
 };
@@ -156,6 +167,11 @@ interface ExifrPass {
 async function runExifr(bytes: Buffer): Promise<ExifrPass> {
   const pass: ExifrPass = { blocks: {}, warnings: [], failed: false, subIfdCount: 0 };
   let output: Record<string, unknown> | undefined;
+  if (!exifr) {
+    pass.failed = true;
+    pass.warnings.push('exifr: module did not load');
+    return pass;
+  }
   try {
     output = (await exifr.parse(bytes, EXIFR_OPTIONS)) as Record<string, unknown> | undefined;
   } catch (e) {
@@ -296,11 +312,15 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
   let embeddedThumbnail: EmbeddedThumbnail | undefined;
   if (hasThumbnailTags(raw)) {
     try {
-      const reader = raw.ifd1?.reader ?? 'exifr';
-      const thumb =
-        reader === 'exiftool'
-          ? await getExifTool().extractBinaryTagToBuffer('ThumbnailImage', path)
-          : await exifr.thumbnail(bytes);
+      let reader: MetadataReader = raw.ifd1?.reader ?? 'exifr';
+      let thumb = reader === 'exifr' && exifr ? await exifr.thumbnail(bytes) : undefined;
+      if (!thumb) {
+        // exifr.thumbnail() only knows JPEG/TIFF layouts (not a PNG eXIf chunk, for one).
+        reader = 'exiftool';
+        const t0 = performance.now();
+        thumb = await getExifTool().extractBinaryTagToBuffer('ThumbnailImage', path);
+        raw.readers.push({ reader, reason: 'embedded thumbnail exifr could not extract', ms: Math.round(performance.now() - t0) });
+      }
       if (thumb) embeddedThumbnail = await thumbnailFacts(thumb, reader, raw.warnings);
     } catch (e) {
       raw.warnings.push(`embedded thumbnail: ${message(e)}`);
