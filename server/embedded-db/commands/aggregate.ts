@@ -1,0 +1,111 @@
+/**
+ * aggregate: a leading $match (with following $sort/$skip/$limit) is pushed down to the planner so
+ * it can use indexes; the rest of the pipeline runs in mingo, streaming where the stage allows.
+ */
+import type { Document } from 'bson';
+import { Aggregator } from 'mingo';
+import { MongoCommandError } from '../errors';
+import { isDocument } from '../paths';
+import { findRows, type FindSpec } from '../query';
+import { decodeDocument } from '../storage';
+import { collectionName, optionalNonNegative, refuseCollation, type CommandContext, type CommandDef } from './context';
+import { textNotSupported } from './crud';
+
+const REFUSED_STAGES = new Set([
+  '$out', '$merge', '$collStats', '$indexStats', '$currentOp', '$listSessions', '$listLocalSessions',
+  '$changeStream', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$planCacheStats', '$listSearchIndexes',
+]);
+
+function pushdown(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
+  const spec: FindSpec = {};
+  let i = 0;
+  if (pipeline[0] && isDocument(pipeline[0].$match)) {
+    spec.filter = pipeline[0].$match as Document;
+    i = 1;
+  }
+  if (pipeline[i] && isDocument(pipeline[i].$sort)) {
+    spec.sort = pipeline[i].$sort as Document;
+    i++;
+  }
+  // $skip then $limit keep their meaning when folded into a find; $limit then $skip does not.
+  if (pipeline[i] && typeof pipeline[i].$skip === 'number' && spec.limit === undefined) {
+    spec.skip = pipeline[i].$skip as number;
+    i++;
+  }
+  if (pipeline[i] && typeof pipeline[i].$limit === 'number') {
+    spec.limit = pipeline[i].$limit as number;
+    i++;
+  }
+  return { spec, rest: pipeline.slice(i) };
+}
+
+function checkStages(pipeline: Document[], top: boolean): void {
+  pipeline.forEach((stage, idx) => {
+    const name = Object.keys(stage)[0];
+    if (Object.keys(stage).length !== 1) throw new MongoCommandError('Location40324', 'A pipeline stage specification object must contain exactly one field.');
+    if (REFUSED_STAGES.has(name)) throw new MongoCommandError('NotImplemented', `${name} is not supported by the embedded server`);
+    if (name === '$match' && isDocument(stage.$match) && stage.$match.$text !== undefined) throw textNotSupported();
+    if (name === '$facet' && isDocument(stage.$facet)) for (const sub of Object.values(stage.$facet)) if (Array.isArray(sub)) checkStages(sub as Document[], false);
+    if (name === '$lookup' && isDocument(stage.$lookup) && Array.isArray(stage.$lookup.pipeline)) checkStages(stage.$lookup.pipeline as Document[], false);
+    void idx;
+    void top;
+  });
+}
+
+function aggregate(cmd: Document, ctx: CommandContext): Document {
+  if (typeof cmd.aggregate !== 'string') {
+    throw new MongoCommandError('NotImplemented', 'database-level aggregation (aggregate: 1) is not supported by the embedded server');
+  }
+  const name = collectionName(cmd, 'aggregate');
+  refuseCollation(cmd);
+  if (!Array.isArray(cmd.pipeline) || !cmd.pipeline.every(isDocument)) {
+    throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  }
+  if (cmd.explain === true) throw new MongoCommandError('NotImplemented', 'explain is not supported by the embedded server');
+  if (!isDocument(cmd.cursor)) throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  const pipeline = cmd.pipeline as Document[];
+  checkStages(pipeline, true);
+  const coll = ctx.storage.getCollection(ctx.db, name);
+  const { spec, rest } = pushdown(pipeline);
+  const rows = findRows(ctx.storage, coll, spec);
+  const source = (function* () {
+    for (const row of rows) yield row.doc;
+  })();
+  const batchSize = optionalNonNegative(cmd.cursor as Document, 'batchSize');
+  const ns = `${ctx.db}.${name}`;
+  if (rest.length === 0) {
+    return ctx.cursors.open(ns, { next: () => { const r = source.next(); return r.done ? undefined : { doc: r.value }; } }, { batchSize });
+  }
+  const db = ctx.db;
+  const storage = ctx.storage;
+  let out;
+  try {
+    const agg = new Aggregator(rest, {
+      // $lookup / $unionWith read the foreign collection of the same database in full.
+      collectionResolver: (foreign: string) => {
+        const fc = storage.getCollection(db, foreign);
+        if (!fc) return [];
+        return storage.readRows(`SELECT rid, rid AS k, id, doc FROM ${fc.table} ORDER BY rid`, []).map((r) => decodeDocument(r.doc));
+      },
+    });
+    out = agg.stream(source);
+  } catch (err) {
+    throw new MongoCommandError('BadValue', (err as Error).message);
+  }
+  return ctx.cursors.open(ns, {
+    next: () => {
+      let r;
+      try {
+        r = out.next();
+      } catch (err) {
+        if (err instanceof MongoCommandError) throw err;
+        throw new MongoCommandError('BadValue', (err as Error).message);
+      }
+      return r.done ? undefined : { doc: r.value as Document };
+    },
+  }, { batchSize });
+}
+
+export const aggregateCommands: Record<string, CommandDef> = {
+  aggregate: { handler: aggregate },
+};
