@@ -1,0 +1,326 @@
+// Content Credentials (C2PA) of an image file. A bounded scanner over the container's header
+// structures always says whether a manifest store is embedded; when it is, the c2pa-node library
+// (if it loads) reads and validates it. The library is optional at run time: if its native binary
+// cannot load, the archive still reports presence from the scan.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
+import type { C2paSummary, C2paValidationState } from './findings.types';
+
+export type { C2paSummary, C2paValidationState } from './findings.types';
+
+export interface C2paScan {
+  present: boolean;
+  container: 'jpeg' | 'png' | 'webp' | 'bmff' | 'other';
+  remoteManifestUrl?: string;
+}
+
+export interface ReadC2paOptions {
+  /** Use c2pa-node when a manifest is embedded (default true). False gives the scan alone. */
+  useLibrary?: boolean;
+  /** Upper bound on header bytes read by the scanner (default 8 MiB). */
+  maxScanBytes?: number;
+}
+
+const DEFAULT_MAX_SCAN_BYTES = 8 * 1024 * 1024;
+/** XMP packets larger than this are not searched; real ones are a few kilobytes. */
+const MAX_XMP_BYTES = 1024 * 1024;
+const MAX_STRUCTURES = 10_000;
+
+/** UUID of the C2PA manifest-store box in ISO-BMFF files (C2PA spec, "Embedding manifests into BMFF"). */
+const BMFF_C2PA_UUID = Buffer.from('d8fec3d61b0e483c92975828877ec481', 'hex');
+const XMP_JPEG_HEADER = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
+
+/**
+ * Whether a JUMBF superbox starting at `offset` is a C2PA manifest store: a 'jumb' box whose first
+ * child is a 'jumd' description box with the C2PA type UUID (starting "c2pa") or the label "c2pa".
+ */
+export function isC2paJumbf(box: Buffer, offset = 0): boolean {
+  if (box.length < offset + 8 + 8 + 17) return false;
+  if (box.toString('latin1', offset + 4, offset + 8) !== 'jumb') return false;
+  const jumd = offset + 8;
+  if (box.toString('latin1', jumd + 4, jumd + 8) !== 'jumd') return false;
+  const uuid = jumd + 8;
+  if (box.toString('latin1', uuid, uuid + 4) === 'c2pa') return true;
+  const toggles = box[uuid + 16]!;
+  // Bit 1 of the toggles says a null-terminated label follows.
+  if ((toggles & 0x02) === 0) return false;
+  const labelStart = uuid + 17;
+  const labelEnd = box.indexOf(0, labelStart);
+  return labelEnd > labelStart && box.toString('utf8', labelStart, labelEnd) === 'c2pa';
+}
+
+/** The remote manifest URL an XMP packet names in dcterms:provenance, attribute or element form. */
+export function provenanceFromXmp(xmp: string): string | undefined {
+  const match =
+    /dcterms:provenance\s*=\s*["']([^"']+)["']/.exec(xmp) ??
+    /<dcterms:provenance>\s*([^<\s]+)\s*<\/dcterms:provenance>/.exec(xmp) ??
+    /<dcterms:provenance\s+rdf:resource\s*=\s*["']([^"']+)["']/.exec(xmp);
+  const url = match?.[1]?.trim();
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+class BoundedReader {
+  private read = 0;
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    private readonly budget: number,
+  ) {}
+
+  /** Reads up to `length` bytes at `position`; undefined once the budget or the file is exhausted. */
+  async at(position: number, length: number): Promise<Buffer | undefined> {
+    if (position < 0 || position >= this.size || length <= 0) return undefined;
+    const wanted = Math.min(length, this.size - position);
+    if (this.read + wanted > this.budget) return undefined;
+    const buffer = Buffer.alloc(wanted);
+    const { bytesRead } = await this.handle.read(buffer, 0, wanted, position);
+    this.read += bytesRead;
+    return buffer.subarray(0, bytesRead);
+  }
+}
+
+async function scanJpeg(file: BoundedReader): Promise<C2paScan> {
+  const result: C2paScan = { present: false, container: 'jpeg' };
+  let position = 2;
+  for (let count = 0; count < MAX_STRUCTURES; count += 1) {
+    const head = await file.at(position, 4);
+    if (!head || head.length < 2 || head[0] !== 0xff) break;
+    const marker = head[1]!;
+    if (marker === 0xff) {
+      position += 1; // fill byte
+      continue;
+    }
+    // Entropy-coded data follows SOS, and all metadata segments come before it.
+    if (marker === 0xda || marker === 0xd9) break;
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      position += 2;
+      continue;
+    }
+    if (head.length < 4) break;
+    const length = head.readUInt16BE(2);
+    if (length < 2) break;
+    if (marker === 0xeb && !result.present) {
+      // APP11 (JPEG XT): "JP", box instance (2), sequence number (4), then the JUMBF box.
+      const payload = await file.at(position + 4, Math.min(length - 2, 512));
+      if (payload && payload.length > 8 && payload.toString('latin1', 0, 2) === 'JP' && isC2paJumbf(payload, 8)) result.present = true;
+    } else if (marker === 0xe1 && !result.remoteManifestUrl && length - 2 <= MAX_XMP_BYTES) {
+      const payload = await file.at(position + 4, length - 2);
+      if (payload && payload.subarray(0, XMP_JPEG_HEADER.length).equals(XMP_JPEG_HEADER)) {
+        const url = provenanceFromXmp(payload.toString('utf8', XMP_JPEG_HEADER.length));
+        if (url) result.remoteManifestUrl = url;
+      }
+    }
+    position += 2 + length;
+  }
+  return result;
+}
+
+function xmpFromPngText(data: Buffer): string | undefined {
+  // iTXt: keyword \0 compression-flag method language \0 translated-keyword \0 text
+  const keywordEnd = data.indexOf(0);
+  if (keywordEnd < 0 || data.toString('latin1', 0, keywordEnd) !== 'XML:com.adobe.xmp') return undefined;
+  const compressed = data[keywordEnd + 1] === 1;
+  const languageEnd = data.indexOf(0, keywordEnd + 3);
+  const translatedEnd = languageEnd < 0 ? -1 : data.indexOf(0, languageEnd + 1);
+  if (translatedEnd < 0) return undefined;
+  const text = data.subarray(translatedEnd + 1);
+  try {
+    return (compressed ? inflateSync(text, { maxOutputLength: MAX_XMP_BYTES }) : text).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function scanPng(file: BoundedReader): Promise<C2paScan> {
+  const result: C2paScan = { present: false, container: 'png' };
+  let position = 8;
+  for (let count = 0; count < MAX_STRUCTURES; count += 1) {
+    const head = await file.at(position, 8);
+    if (!head || head.length < 8) break;
+    const length = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    if (type === 'IEND') break;
+    if (type === 'caBX' && !result.present) {
+      const data = await file.at(position + 8, Math.min(length, 512));
+      if (data && isC2paJumbf(data, 0)) result.present = true;
+    } else if (type === 'iTXt' && !result.remoteManifestUrl && length <= MAX_XMP_BYTES) {
+      const data = await file.at(position + 8, length);
+      const xmp = data && xmpFromPngText(data);
+      const url = xmp && provenanceFromXmp(xmp);
+      if (url) result.remoteManifestUrl = url;
+    }
+    position += 12 + length;
+  }
+  return result;
+}
+
+async function scanWebp(file: BoundedReader): Promise<C2paScan> {
+  const result: C2paScan = { present: false, container: 'webp' };
+  let position = 12;
+  for (let count = 0; count < MAX_STRUCTURES; count += 1) {
+    const head = await file.at(position, 8);
+    if (!head || head.length < 8) break;
+    const type = head.toString('latin1', 0, 4);
+    const length = head.readUInt32LE(4);
+    if (type === 'C2PA' && !result.present) {
+      const data = await file.at(position + 8, Math.min(length, 512));
+      if (data && isC2paJumbf(data, 0)) result.present = true;
+    } else if (type === 'XMP ' && !result.remoteManifestUrl && length <= MAX_XMP_BYTES) {
+      const data = await file.at(position + 8, length);
+      const url = data && provenanceFromXmp(data.toString('utf8'));
+      if (url) result.remoteManifestUrl = url;
+    }
+    // RIFF chunks are padded to an even length.
+    position += 8 + length + (length % 2);
+  }
+  return result;
+}
+
+async function scanBmff(file: BoundedReader): Promise<C2paScan> {
+  const result: C2paScan = { present: false, container: 'bmff' };
+  let position = 0;
+  for (let count = 0; count < MAX_STRUCTURES && position < file.size; count += 1) {
+    const head = await file.at(position, 32);
+    if (!head || head.length < 8) break;
+    let size = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    let headerSize = 8;
+    if (size === 1) {
+      if (head.length < 16) break;
+      size = Number(head.readBigUInt64BE(8));
+      headerSize = 16;
+    } else if (size === 0) {
+      size = file.size - position;
+    }
+    if (size < headerSize) break;
+    if (type === 'uuid' && head.length >= headerSize + 16 && head.subarray(headerSize, headerSize + 16).equals(BMFF_C2PA_UUID)) {
+      result.present = true;
+      break;
+    }
+    position += size;
+  }
+  return result;
+}
+
+/** Finds an embedded C2PA manifest store (and a remote manifest reference) from the file's structure alone. */
+export async function scanC2pa(path: string, maxScanBytes = DEFAULT_MAX_SCAN_BYTES): Promise<C2paScan> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const file = new BoundedReader(handle, size, maxScanBytes);
+    const magic = await file.at(0, 12);
+    if (!magic || magic.length < 12) return { present: false, container: 'other' };
+    if (magic[0] === 0xff && magic[1] === 0xd8) return await scanJpeg(file);
+    if (magic.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return await scanPng(file);
+    if (magic.toString('latin1', 0, 4) === 'RIFF' && magic.toString('latin1', 8, 12) === 'WEBP') return await scanWebp(file);
+    if (magic.toString('latin1', 4, 8) === 'ftyp') return await scanBmff(file);
+    return { present: false, container: 'other' };
+  } finally {
+    await handle.close();
+  }
+}
+
+// The parts of c2pa-node's manifest-store JSON this module reads. Declared here because the
+// package's own types import a package it does not install (@contentauth/c2pa-types).
+interface StoreJson {
+  active_manifest?: string;
+  manifests?: Record<string, ManifestJson>;
+  validation_state?: string;
+  validation_status?: Array<{ code?: string; explanation?: string }>;
+}
+
+interface ManifestJson {
+  claim_generator?: string;
+  claim_generator_info?: Array<{ name?: string; version?: string }>;
+  title?: string;
+  signature_info?: { issuer?: string; common_name?: string; time?: string };
+  assertions?: Array<{ label?: string; data?: { actions?: Array<{ action?: string; digitalSourceType?: string }> } }>;
+}
+
+interface C2paLibrary {
+  Reader: { fromAsset(asset: { path: string }, settings?: string): Promise<{ json(): StoreJson } | null> };
+  settingsToJson(settings: object): string;
+  createVerifySettings(config: object): object;
+}
+
+let libraryPromise: Promise<C2paLibrary | undefined> | undefined;
+
+/** c2pa-node, loaded once; undefined when its native binary cannot load on this machine. */
+export function loadC2paLibrary(): Promise<C2paLibrary | undefined> {
+  libraryPromise ??= import('@contentauth/c2pa-node').then(
+    (module) => module as unknown as C2paLibrary,
+    () => undefined,
+  );
+  return libraryPromise;
+}
+
+// Codes c2pa-rs reports when the certificate is intact but not on the C2PA trust list.
+const TRUST_ONLY_CODES = new Set(['signingCredential.untrusted']);
+
+function stateOf(store: StoreJson, failures: string[]): C2paValidationState {
+  switch (store.validation_state?.toLowerCase()) {
+    case 'invalid':
+      return 'invalid';
+    case 'trusted':
+      return 'valid';
+    case 'valid':
+      return failures.some((code) => TRUST_ONLY_CODES.has(code)) ? 'untrusted' : 'valid';
+    default:
+      if (failures.some((code) => !TRUST_ONLY_CODES.has(code))) return 'invalid';
+      return failures.length ? 'untrusted' : 'unknown';
+  }
+}
+
+function summarise(store: StoreJson, remoteManifestUrl: string | undefined): C2paSummary {
+  const active = store.active_manifest ? store.manifests?.[store.active_manifest] : undefined;
+  // The same code repeats once per signature it concerns (claim and identity assertion); once is enough here.
+  const failures = [...new Set((store.validation_status ?? []).flatMap((status) => (status.code ? [status.code] : [])))];
+  const actionList = (active?.assertions ?? [])
+    .filter((assertion) => assertion.label?.startsWith('c2pa.actions'))
+    .flatMap((assertion) => assertion.data?.actions ?? []);
+  const generator =
+    active?.claim_generator ??
+    (active?.claim_generator_info ?? [])
+      .map((info) => [info.name, info.version].filter(Boolean).join('/'))
+      .filter(Boolean)
+      .join(' ');
+  const summary: C2paSummary = { present: true, reader: 'c2pa-node', validationState: stateOf(store, failures) };
+  if (remoteManifestUrl) summary.remoteManifestUrl = remoteManifestUrl;
+  if (generator) summary.claimGenerator = generator;
+  const signer = active?.signature_info?.issuer ?? active?.signature_info?.common_name;
+  if (signer) summary.signer = signer;
+  if (active?.signature_info?.time) summary.signedAt = active.signature_info.time;
+  if (active?.title) summary.title = active.title;
+  const actions = actionList.flatMap((a) => (a.action ? [a.action] : []));
+  if (actions.length) summary.actions = actions;
+  const sourceTypes = [...new Set(actionList.flatMap((a) => (a.digitalSourceType?.trim() ? [a.digitalSourceType.trim()] : [])))];
+  if (sourceTypes.length) summary.digitalSourceTypes = sourceTypes;
+  if (failures.length) summary.validationErrors = failures;
+  return summary;
+}
+
+/**
+ * The file's Content Credentials. Remote manifests are reported, never fetched: the archive makes
+ * no outbound requests while ingesting, so the library runs with remote and OCSP fetching off.
+ */
+export async function readC2pa(path: string, options: ReadC2paOptions = {}): Promise<C2paSummary> {
+  const scan = await scanC2pa(path, options.maxScanBytes);
+  const base: C2paSummary = { present: scan.present, reader: 'jumbf-scan' };
+  if (scan.remoteManifestUrl) base.remoteManifestUrl = scan.remoteManifestUrl;
+  if (!scan.present) return base;
+  base.validationState = 'unknown';
+  if (options.useLibrary === false) return base;
+
+  const library = await loadC2paLibrary();
+  if (!library) return base;
+  try {
+    const settings = library.settingsToJson(library.createVerifySettings({ remoteManifestFetch: false, ocspFetch: false }));
+    const reader = await library.Reader.fromAsset({ path }, settings);
+    if (!reader) return base;
+    return summarise(reader.json(), scan.remoteManifestUrl);
+  } catch (error) {
+    // The scan found a manifest store the library cannot read: a damaged or unsupported store.
+    return { ...base, reader: 'c2pa-node', validationState: 'invalid', validationErrors: [`unreadable manifest store: ${(error as Error).message}`] };
+  }
+}

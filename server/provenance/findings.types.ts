@@ -1,0 +1,118 @@
+// Shapes of the provenance report. Plain data: stored on the image record, sent to the pages.
+
+import type { NormalisedMetadata } from '../images/image.types';
+
+export type FindingSeverity = 'info' | 'notice' | 'warning';
+
+export interface FindingEvidence {
+  /** The metadata tag or input field the value came from, e.g. 'XMP-dc:Creator' or 'declared.sourceUrl'. */
+  tag?: string;
+  value?: string;
+  /** Another image in the archive that the finding is about. */
+  imageId?: string;
+  /** Perceptual-hash distance to that image (0 for the same file). */
+  distance?: number;
+}
+
+export interface Finding {
+  /** Stable, machine-readable; see FINDING_CODES. */
+  code: FindingCode;
+  severity: FindingSeverity;
+  /** One sentence for a photo editor. */
+  message: string;
+  evidence: FindingEvidence[];
+}
+
+export type C2paValidationState = 'valid' | 'invalid' | 'untrusted' | 'unknown';
+
+/** What the file's Content Credentials say, as far as the reader could tell. */
+export interface C2paSummary {
+  /** An embedded C2PA manifest store was found. */
+  present: boolean;
+  /** A manifest held elsewhere (XMP dcterms:provenance); never fetched by the archive. */
+  remoteManifestUrl?: string;
+  claimGenerator?: string;
+  /** Issuer of the signing certificate. */
+  signer?: string;
+  /** Signing time the manifest states (ISO 8601). */
+  signedAt?: string;
+  title?: string;
+  /** c2pa.actions of the active manifest, e.g. ['c2pa.opened', 'c2pa.color_adjustments']. */
+  actions?: string[];
+  /** digitalSourceType URIs named by those actions (e.g. trainedAlgorithmicMedia for AI output). */
+  digitalSourceTypes?: string[];
+  validationState?: C2paValidationState;
+  /** Validation status codes that are not successes, e.g. 'assertion.dataHash.mismatch'. */
+  validationErrors?: string[];
+  reader: 'c2pa-node' | 'jumbf-scan';
+}
+
+/** Another image the archive holds that is the same file or looks the same. */
+export interface ProvenanceMatch {
+  imageId: string;
+  kind: 'exact' | 'near';
+  distance: number;
+  credit?: string;
+  sourceUrl?: string;
+  /** When that image entered the archive. */
+  createdAt: Date;
+}
+
+export interface DeclaredProvenance {
+  credit?: string;
+  sourceUrl?: string;
+  caption?: string;
+  /** When the event happened or the picture was first posted, as the source claims. */
+  claimedDate?: Date;
+}
+
+export interface ProvenanceInput {
+  declared: DeclaredProvenance;
+  /** The file's own metadata; absent when the archive holds a record but no file yet. */
+  embedded?: NormalisedMetadata;
+  c2pa?: C2paSummary;
+  /**
+   * Software names found beyond `embedded.software` (XMP CreatorTool, xmpMM:History agents),
+   * each with the tag it came from.
+   */
+  software?: Array<{ tag: string; value: string }>;
+  matches?: ProvenanceMatch[];
+  /** When this record entered the archive. */
+  createdAt?: Date;
+}
+
+export const FINDING_CODES = [
+  'credit.missing',
+  'credit.matches_metadata',
+  'credit.differs_from_metadata',
+  'credit.not_comparable',
+  'source.invalid_url',
+  'source.host_matches_platform',
+  'source.host_differs_from_platform',
+  'source.platform_not_in_credit',
+  'source.account_matches_credit',
+  'source.account_differs_from_credit',
+  'file.no_camera_metadata',
+  'file.camera_metadata',
+  'file.editing_software',
+  'file.ai_generated',
+  'capture.date_after_claim',
+  'capture.date_well_before_claim',
+  'capture.date_consistent_with_claim',
+  'privacy.gps_present',
+  'c2pa.present',
+  'c2pa.invalid',
+  'c2pa.untrusted',
+  'c2pa.remote_manifest',
+  'duplicate.same_file_other_credit',
+  'duplicate.same_file_other_source',
+  'duplicate.same_file_same_credit',
+  'duplicate.near_other_credit',
+  'duplicate.near_other_source',
+  'duplicate.near_same_credit',
+  'duplicate.held_earlier',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type ProvenanceBadge = 'confirmed' | 'differs' | 'no_metadata' | 'held_elsewhere' | 'neutral';
