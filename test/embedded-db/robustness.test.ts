@@ -86,7 +86,7 @@ describe('embedded-db robustness against malformed wire messages', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-db-robust-'));
     server = await startEmbeddedServer({ dbPath: dir });
     conn = await mongoose.createConnection(server.uri, { dbName: 'robust' }).asPromise();
-    Thing = conn.model('Thing', new Schema({ n: Number }));
+    Thing = conn.model<{ n: number }>('Thing', new Schema<{ n: number }>({ n: Number }));
     await Thing.create({ n: 1 });
   });
 
