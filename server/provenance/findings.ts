@@ -187,8 +187,18 @@ function fileFindings(embedded: NormalisedMetadata, extraSoftware: Array<{ tag: 
   const camera = [embedded.make, embedded.model].filter((part): part is string => Boolean(part?.trim()));
   // "Canon Canon EOS 40D": many makers repeat the make in the model.
   const cameraName = camera.length === 2 && camera[1]!.toLowerCase().startsWith(camera[0]!.toLowerCase()) ? camera[1]! : camera.join(' ');
-  if (!camera.length && !embedded.lens && !embedded.capturedAt) {
-    out.push(finding('file.no_camera_metadata', 'notice', 'The file carries no camera metadata (no make, model or capture time), as is typical of pictures saved from social platforms and of screenshots.'));
+  if (!camera.length && !embedded.lens) {
+    // A capture time alone is often written by editing or export software, so it does not name a camera.
+    out.push(
+      finding(
+        'file.no_camera_metadata',
+        'notice',
+        embedded.capturedAt
+          ? 'The file names no camera (no make or model), only a capture time.'
+          : 'The file carries no camera metadata (no make, model or capture time), as is typical of pictures saved from social platforms and of screenshots.',
+        embedded.capturedAt ? [{ tag: tagOf(embedded, 'capturedAt'), value: embedded.capturedAtLocal ?? embedded.capturedAt.toISOString() }] : [],
+      ),
+    );
   } else {
     const evidence: FindingEvidence[] = [];
     for (const field of ['make', 'model', 'lens'] as const) {
@@ -196,7 +206,7 @@ function fileFindings(embedded: NormalisedMetadata, extraSoftware: Array<{ tag: 
       if (value) evidence.push({ tag: tagOf(embedded, field), value });
     }
     if (embedded.capturedAt) evidence.push({ tag: tagOf(embedded, 'capturedAt'), value: embedded.capturedAtLocal ?? embedded.capturedAt.toISOString() });
-    out.push(finding('file.camera_metadata', 'info', cameraName ? `The file names the camera: ${cameraName}.` : 'The file carries camera metadata but names no camera model.', evidence));
+    out.push(finding('file.camera_metadata', 'info', cameraName ? `The file names the camera: ${cameraName}.` : `The file names the lens (${embedded.lens}) but no camera.`, evidence));
   }
 
   const software = [...(embedded.software ? [{ tag: tagOf(embedded, 'software'), value: embedded.software }] : []), ...extraSoftware];
@@ -283,8 +293,9 @@ function c2paFindings(input: ProvenanceInput): Finding[] {
     out.push(finding('c2pa.present', 'info', `The file carries Content Credentials (C2PA)${parts.length ? `, ${parts.join('; ')}` : ''}; ${detail}.`, evidence));
     const errors = (c2pa.validationErrors ?? []).map((code) => ({ tag: 'C2PA validation status', value: code }));
     if (state === 'invalid') {
+      const reasons = (c2pa.validationErrors ?? []).filter((code) => code !== 'signingCredential.untrusted');
       const tampered = c2pa.validationErrors?.some((code) => /^assertion\.(?:dataHash|boxesHash|bmffHash)\.mismatch$/.test(code));
-      out.push(finding('c2pa.invalid', 'warning', tampered ? 'The Content Credentials do not validate: the picture was changed after it was signed.' : 'The Content Credentials do not validate.', errors));
+      out.push(finding('c2pa.invalid', 'warning', tampered ? 'The Content Credentials do not validate: the picture was changed after it was signed.' : `The Content Credentials do not validate${reasons.length ? ` (${reasons.join(', ')})` : ''}.`, errors));
     } else if (state === 'untrusted') {
       out.push(finding('c2pa.untrusted', 'notice', `The Content Credentials are intact, but the signer${c2pa.signer ? ` (${c2pa.signer})` : ''} is not on the C2PA trust list.`, errors));
     }

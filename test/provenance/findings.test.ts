@@ -158,6 +158,14 @@ describe('computeFindings: the file itself', () => {
     expect(codes(findings)).to.not.include('file.no_camera_metadata');
   });
 
+  it('does not take a capture time alone for camera metadata', () => {
+    const exported: NormalisedMetadata = { capturedAt: new Date('2005-05-13T00:00:00Z'), capturedAtLocal: '2005:05:13 00:00:00', software: 'Adobe Photoshop 21.1 (Macintosh)', sources: { capturedAt: 'ExifIFD:DateTimeOriginal' } };
+    const finding = only(run({ embedded: exported }), 'file.no_camera_metadata');
+    expect(finding.message).to.equal('The file names no camera (no make or model), only a capture time.');
+    expect(finding.evidence).to.deep.equal([{ tag: 'ExifIFD:DateTimeOriginal', value: '2005:05:13 00:00:00' }]);
+    expect(codes(run({ embedded: { lens: 'EF 50mm f/1.8', sources: {} } }))).to.include('file.camera_metadata');
+  });
+
   it('notices editing software from EXIF and from extra tags, but not camera firmware', () => {
     const edited = run({ embedded: { ...CAMERA, software: 'Adobe Photoshop CC 2014 (Windows)', sources: { software: 'IFD0:Software' } } });
     expect(only(edited, 'file.editing_software').evidence).to.deep.equal([{ tag: 'IFD0:Software', value: 'Adobe Photoshop CC 2014 (Windows)' }]);
@@ -222,6 +230,12 @@ describe('computeFindings: Content Credentials', () => {
     expect(invalid.severity).to.equal('warning');
     expect(invalid.message).to.contain('changed after it was signed');
     expect(findings[0]!.code).to.equal('c2pa.invalid');
+  });
+
+  it('names the failing checks when the picture itself was not changed', () => {
+    const invalid = only(run({ c2pa: { present: true, reader: 'c2pa-node', validationState: 'invalid', validationErrors: ['signingCredential.expired', 'signingCredential.untrusted'] } }), 'c2pa.invalid');
+    expect(invalid.message).to.equal('The Content Credentials do not validate (signingCredential.expired).');
+    expect(invalid.evidence.map((e) => e.value)).to.deep.equal(['signingCredential.expired', 'signingCredential.untrusted']);
   });
 
   it('reports presence found by the scan alone', () => {
