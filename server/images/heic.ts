@@ -60,7 +60,7 @@ export async function decodeHeif(file: Uint8Array, icc?: Uint8Array): Promise<De
     if (!image) throw new HeifDecodeError('no image found in the HEIF container');
     const width = image.get_width();
     const height = image.get_height();
-    const layout = tiffLayout(width, height, icc);
+    const layout = tiffLayout(width, height, 4, icc);
     const tiff = Buffer.alloc(layout.totalBytes);
     writeTiffHeader(tiff, layout, icc);
     const pixels = new Uint8ClampedArray(tiff.buffer, tiff.byteOffset + layout.pixelOffset, layout.pixelBytes);
@@ -76,6 +76,7 @@ export async function decodeHeif(file: Uint8Array, icc?: Uint8Array): Promise<De
 interface TiffLayout {
   width: number;
   height: number;
+  channels: 3 | 4;
   entries: number;
   bitsPerSampleOffset: number;
   iccOffset: number;
@@ -84,16 +85,30 @@ interface TiffLayout {
   totalBytes: number;
 }
 
-function tiffLayout(width: number, height: number, icc: Uint8Array | undefined): TiffLayout {
-  const entries = icc ? 12 : 11;
+function tiffLayout(width: number, height: number, channels: 3 | 4, icc: Uint8Array | undefined): TiffLayout {
+  const entries = 10 + (channels === 4 ? 1 : 0) + (icc ? 1 : 0);
   const ifdBytes = 2 + entries * 12 + 4;
   const bitsPerSampleOffset = 8 + ifdBytes;
   const iccOffset = bitsPerSampleOffset + 8;
   // Word-aligned start of the pixels (TIFF asks for even offsets).
   const pixelOffset = (iccOffset + (icc?.length ?? 0) + 3) & ~3;
-  const pixelBytes = width * height * 4;
+  const pixelBytes = width * height * channels;
   if (pixelOffset + pixelBytes > 0xffffffff) throw new HeifDecodeError('image too large for an in-memory TIFF');
-  return { width, height, entries, bitsPerSampleOffset, iccOffset, pixelOffset, pixelBytes, totalBytes: pixelOffset + pixelBytes };
+  return { width, height, channels, entries, bitsPerSampleOffset, iccOffset, pixelOffset, pixelBytes, totalBytes: pixelOffset + pixelBytes };
+}
+
+/**
+ * Pure: 8-bit RGB(A) pixels as an uncompressed TIFF carrying `icc`. Used to colour-manage HEIC
+ * pixels after they were shrunk: converting 12 megapixels from Display P3 costs far more than
+ * converting the 1600 px derivative.
+ */
+export function pixelsAsTiff(pixels: Uint8Array, width: number, height: number, channels: 3 | 4, icc?: Uint8Array): Buffer {
+  const layout = tiffLayout(width, height, channels, icc);
+  if (pixels.length !== layout.pixelBytes) throw new RangeError(`expected ${layout.pixelBytes} bytes of pixels, got ${pixels.length}`);
+  const tiff = Buffer.alloc(layout.totalBytes);
+  writeTiffHeader(tiff, layout, icc);
+  tiff.set(pixels, layout.pixelOffset);
+  return tiff;
 }
 
 const SHORT = 3;
@@ -101,7 +116,7 @@ const LONG = 4;
 const UNDEFINED = 7;
 
 /**
- * Little-endian baseline TIFF header for one uncompressed strip of 8-bit RGBA. Raw input to
+ * Little-endian baseline TIFF header for one uncompressed strip of 8-bit RGB(A). Raw input to
  * sharp cannot carry an ICC profile, a TIFF can: that is the only reason for this wrapper.
  */
 function writeTiffHeader(target: Buffer, layout: TiffLayout, icc: Uint8Array | undefined): void {
@@ -122,17 +137,17 @@ function writeTiffHeader(target: Buffer, layout: TiffLayout, icc: Uint8Array | u
   // Tags must be in ascending order.
   entry(256, LONG, 1, layout.width); // ImageWidth
   entry(257, LONG, 1, layout.height); // ImageLength
-  entry(258, SHORT, 4, layout.bitsPerSampleOffset); // BitsPerSample 8,8,8,8
+  entry(258, SHORT, layout.channels, layout.bitsPerSampleOffset); // BitsPerSample 8 per channel
   entry(259, SHORT, 1, 1); // Compression: none
   entry(262, SHORT, 1, 2); // PhotometricInterpretation: RGB
   entry(273, LONG, 1, layout.pixelOffset); // StripOffsets
-  entry(277, SHORT, 1, 4); // SamplesPerPixel
+  entry(277, SHORT, 1, layout.channels); // SamplesPerPixel
   entry(278, LONG, 1, layout.height); // RowsPerStrip: one strip
   entry(279, LONG, 1, layout.pixelBytes); // StripByteCounts
   entry(284, SHORT, 1, 1); // PlanarConfiguration: chunky
-  entry(338, SHORT, 1, 2); // ExtraSamples: unassociated alpha (libheif does not premultiply)
+  if (layout.channels === 4) entry(338, SHORT, 1, 2); // ExtraSamples: unassociated alpha (libheif does not premultiply)
   if (icc) entry(34675, UNDEFINED, icc.length, layout.iccOffset); // ICC profile
   target.writeUInt32LE(0, offset); // no next IFD
-  for (let i = 0; i < 4; i += 1) target.writeUInt16LE(8, layout.bitsPerSampleOffset + i * 2);
+  for (let i = 0; i < layout.channels; i += 1) target.writeUInt16LE(8, layout.bitsPerSampleOffset + i * 2);
   if (icc) target.set(icc, layout.iccOffset);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp, { type AvifOptions, type Metadata, type OutputInfo, type Sharp, type WebpOptions } from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../shared/errors';
 import { formatName, mimeTypeOf } from './file-type';
-import { decodeHeif } from './heic';
+import { decodeHeif, pixelsAsTiff } from './heic';
 import type { DerivativeInfo, FileFacts, ImageFormat } from './image.types';
 
 export interface MediaLimits {
@@ -111,7 +111,12 @@ async function readHeader(filePath: string, format: ImageFormat, limits: MediaLi
   return { metadata, width, height };
 }
 
-async function openHevc(filePath: string, header: Header, limits: MediaLimits): Promise<Sharp> {
+function isHevc(format: ImageFormat, header: Header): boolean {
+  return (format === 'heif' || format === 'avif') && header.metadata.compression === 'hevc';
+}
+
+/** `icc` is attached to the decoded pixels so that sharp converts them to sRGB. */
+async function openHevc(filePath: string, limits: MediaLimits, icc: Uint8Array | undefined): Promise<Sharp> {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_IN_MEMORY_BYTES;
   const { size } = await stat(filePath);
   if (size > maxBytes) {
@@ -122,7 +127,7 @@ async function openHevc(filePath: string, header: Header, limits: MediaLimits): 
   }
   let decoded;
   try {
-    decoded = await decodeHeif(await readFile(filePath), header.metadata.icc);
+    decoded = await decodeHeif(await readFile(filePath), icc);
   } catch (error) {
     throw translate(error, filePath, 'heif', limits.maxPixels);
   }
@@ -164,10 +169,13 @@ function translatingErrors(image: Sharp, filePath: string, format: ImageFormat, 
  */
 export async function openImage(filePath: string, format: ImageFormat, limits: MediaLimits): Promise<Sharp> {
   const header = await readHeader(filePath, format, limits);
-  const image =
-    (format === 'heif' || format === 'avif') && header.metadata.compression === 'hevc'
-      ? await openHevc(filePath, header, limits)
-      : sharp(filePath, { limitInputPixels: limits.maxPixels, failOn: FAIL_ON, autoOrient: true });
+  return openWithHeader(filePath, format, header, limits, header.metadata.icc);
+}
+
+async function openWithHeader(filePath: string, format: ImageFormat, header: Header, limits: MediaLimits, hevcIcc: Uint8Array | undefined): Promise<Sharp> {
+  const image = isHevc(format, header)
+    ? await openHevc(filePath, limits, hevcIcc)
+    : sharp(filePath, { limitInputPixels: limits.maxPixels, failOn: FAIL_ON, autoOrient: true });
   return translatingErrors(image, filePath, format, header, limits.maxPixels);
 }
 
@@ -258,12 +266,20 @@ export async function makeDerivatives(
   limits: MediaLimits,
   options: DerivativeOptions = {},
 ): Promise<Derivatives> {
-  const image = await openImage(filePath, format, limits);
-  const base = await image
-    .resize(DERIVATIVE_SIZES.display, DERIVATIVE_SIZES.display, { fit: 'inside', withoutEnlargement: true })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+  const header = await readHeader(filePath, format, limits);
+  const icc = header.metadata.icc;
+  // HEIC: shrink first, colour-manage after (see pixelsAsTiff); everything else in one pass.
+  const deferIcc = isHevc(format, header) && icc !== undefined;
+  const image = await openWithHeader(filePath, format, header, limits, deferIcc ? undefined : icc);
+  const shrunk = image.resize(DERIVATIVE_SIZES.display, DERIVATIVE_SIZES.display, { fit: 'inside', withoutEnlargement: true });
+  let base: { data: Buffer; info: OutputInfo };
+  if (deferIcc) {
+    const small = await shrunk.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const tagged = pixelsAsTiff(small.data, small.info.width, small.info.height, small.info.channels === 4 ? 4 : 3, icc);
+    base = await sharp(tagged).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } else {
+    base = await shrunk.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  }
   const raw = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels as 1 | 2 | 3 | 4 } };
   const display = () => sharp(base.data, raw);
   const thumbnail = () =>

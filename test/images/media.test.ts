@@ -9,7 +9,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../../server/shared/errors';
 import { sniffImageFormat } from '../../server/images/file-type';
-import { decodeHeif } from '../../server/images/heic';
+import { decodeHeif, pixelsAsTiff } from '../../server/images/heic';
 import type { Derivatives } from '../../server/images/media';
 import { iccProfileDescription, makeDerivatives, openImage, probeImage } from '../../server/images/media';
 import type { DerivativeInfo, ImageFormat } from '../../server/images/image.types';
@@ -203,6 +203,28 @@ describe('media: the sharp adapter', function () {
         return sum / width;
       };
       expect(luma(20)).to.be.above(luma(280) + 20);
+    });
+
+    it('shrinks the HEIC before colour-managing it without visibly changing the result', async () => {
+      // This sunset is barely outside sRGB (P3 vs untagged differ by < 1 level on average), so the
+      // check is only that deferring the conversion stays within WebP's own loss (~3 levels).
+      const file = path.join(FIXTURES, 'heic-iphone7.heic');
+      const thumbnail = await rawPixels(path.join(outDir, results.get('heic-iphone7.heic')!.thumbnail.file));
+      const image = await openImage(file, 'heif', LIMITS);
+      const managedAtFullSize = await image.resize(400, 400, { fit: 'inside' }).toColourspace('srgb').raw().toBuffer();
+      expect(meanAbsoluteDifference(thumbnail.data, managedAtFullSize)).to.be.below(4);
+    });
+
+    it('pixelsAsTiff wraps RGB(A) pixels with an ICC profile that sharp reads', async () => {
+      const { icc } = await sharp(path.join(FIXTURES, 'heic-iphone7.heic')).metadata();
+      const pixels = Buffer.alloc(5 * 3 * 3, 200);
+      for (const channels of [3, 4] as const) {
+        const tiff = pixelsAsTiff(Buffer.alloc(5 * 3 * channels, 200), 5, 3, channels, icc);
+        const meta = await sharp(tiff).metadata();
+        expect([meta.format, meta.width, meta.height, meta.channels, meta.hasAlpha]).to.deep.equal(['tiff', 5, 3, channels, channels === 4]);
+        expect(iccProfileDescription(meta.icc!)).to.equal('Display P3');
+      }
+      expect(() => pixelsAsTiff(pixels, 5, 3, 4)).to.throw(RangeError);
     });
 
     it('takes the first frame of an animated GIF', async () => {
