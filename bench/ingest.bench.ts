@@ -1,0 +1,131 @@
+// npm run bench:ingest — ingest throughput through the real HTTP endpoint, compared with the
+// command-line pipeline a newsroom would otherwise script (exiftool -j + ImageMagick thumbnails).
+import { execFile } from 'node:child_process';
+import { openAsBlob } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { peakRssMb, percentile, startArchiveProcess } from './support';
+
+const run = promisify(execFile);
+const SEQUENTIAL = Number(process.env.BENCH_IMAGES ?? 12);
+const CONCURRENT = 20;
+const WIDTH = 4000;
+const HEIGHT = 3000;
+
+/** A distinct 4000×3000 camera-like JPEG: smooth gradients plus noise, with EXIF and GPS. */
+async function makeJpeg(file: string, seed: number): Promise<void> {
+  const noise = await sharp({ create: { width: WIDTH / 4, height: HEIGHT / 4, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128 + (seed % 40), sigma: 40 } } })
+    .png()
+    .toBuffer();
+  await sharp(noise)
+    .resize(WIDTH, HEIGHT, { kernel: 'cubic' })
+    .modulate({ hue: (seed * 37) % 360 })
+    .withExif({ IFD0: { Make: 'BenchCam', Model: `Model ${seed}`, Artist: 'Bench Photographer', Copyright: 'Bench' } })
+    .jpeg({ quality: 90 })
+    .toFile(file);
+}
+
+async function uploadOne(url: string, file: string): Promise<number> {
+  const form = new FormData();
+  form.set('caption', `Bench image ${path.basename(file)}`);
+  form.set('credit', 'Bench Photographer/Bench Agency');
+  form.set('image', await openAsBlob(file), path.basename(file));
+  const started = performance.now();
+  const response = await fetch(`${url}/api/images`, { method: 'POST', body: form });
+  await response.arrayBuffer();
+  if (response.status !== 201) throw new Error(`upload of ${file} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+async function commandLineAvailable(): Promise<boolean> {
+  try {
+    await run('exiftool', ['-ver']);
+    await run('convert', ['-version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The scripted equivalent: metadata as JSON, a display image and a thumbnail, per file. */
+async function commandLineOne(file: string, outDir: string): Promise<number> {
+  const started = performance.now();
+  await run('exiftool', ['-j', '-n', file], { maxBuffer: 64 * 1024 * 1024 });
+  const base = path.join(outDir, path.basename(file, '.jpg'));
+  await run('convert', [file, '-auto-orient', '-thumbnail', '1600x1600', '-strip', `${base}-display.webp`]);
+  await run('convert', [file, '-auto-orient', '-thumbnail', '400x400', '-strip', `${base}-thumb.webp`]);
+  return performance.now() - started;
+}
+
+function summary(label: string, times: number[], wallMs: number): string {
+  const perSecond = (times.length / wallMs) * 1000;
+  return `${label.padEnd(34)} ${perSecond.toFixed(2).padStart(6)} images/s   p50 ${percentile(times, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(times, 95).toFixed(0).padStart(5)} ms`;
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
+  const images = path.join(work, 'images');
+  await mkdir(images);
+  const total = SEQUENTIAL + CONCURRENT;
+  console.log(`Generating ${total} distinct ${WIDTH}×${HEIGHT} JPEGs…`);
+  const files: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const file = path.join(images, `bench-${i}.jpg`);
+    await makeJpeg(file, i);
+    files.push(file);
+  }
+
+  const archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
+  try {
+    // Warm-up: first request loads sharp, the ExifTool process and the templates.
+    await uploadOne(archive.url, files[0]);
+
+    const sequentialFiles = files.slice(1, SEQUENTIAL);
+    const sequentialTimes: number[] = [];
+    let started = performance.now();
+    for (const file of sequentialFiles) sequentialTimes.push(await uploadOne(archive.url, file));
+    const sequentialWall = performance.now() - started;
+
+    const concurrentFiles = files.slice(SEQUENTIAL, SEQUENTIAL + CONCURRENT);
+    started = performance.now();
+    const concurrentTimes = await Promise.all(concurrentFiles.map((file) => uploadOne(archive.url, file)));
+    const concurrentWall = performance.now() - started;
+    const peakRss = await peakRssMb(archive.child.pid!);
+
+    console.log('\nArchive (HTTP POST /api/images, one server process, embedded database)');
+    console.log(summary(`  one at a time (${sequentialFiles.length} images)`, sequentialTimes, sequentialWall));
+    console.log(summary(`  ${CONCURRENT} at once`, concurrentTimes, concurrentWall));
+    console.log(`  peak RSS of the server process:    ${peakRss.toFixed(0)} MB (target < 400 MB) ${peakRss < 400 ? 'MET' : 'NOT MET'}`);
+
+    if (!(await commandLineAvailable())) {
+      console.log('\nCommand-line pipeline: exiftool or ImageMagick not installed (apt-get install libimage-exiftool-perl imagemagick); no ratio.');
+      return;
+    }
+    const cliOut = path.join(work, 'cli');
+    await mkdir(cliOut);
+    const cliTimes: number[] = [];
+    started = performance.now();
+    for (const file of sequentialFiles) cliTimes.push(await commandLineOne(file, cliOut));
+    const cliWall = performance.now() - started;
+    console.log('\nCommand-line pipeline (exiftool -j, then ImageMagick convert -thumbnail 1600 and 400 to WebP)');
+    console.log(summary(`  one at a time (${sequentialFiles.length} images)`, cliTimes, cliWall));
+
+    const archiveRate = sequentialFiles.length / sequentialWall;
+    const archiveConcurrentRate = concurrentFiles.length / concurrentWall;
+    const cliRate = sequentialFiles.length / cliWall;
+    const ratio = archiveRate / cliRate;
+    console.log(`\nThroughput ratio, one at a time:   ${ratio.toFixed(2)}× the command-line pipeline (target ≥ 3×) ${ratio >= 3 ? 'MET' : 'NOT MET'}`);
+    console.log(`Throughput ratio, ${CONCURRENT} at once vs CLI one at a time: ${(archiveConcurrentRate / cliRate).toFixed(2)}×`);
+  } finally {
+    await archive.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

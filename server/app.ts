@@ -1,0 +1,59 @@
+// Builds the Express application from its dependencies. It neither listens nor connects:
+// server/main.ts does that, and tests build the app with their own dependencies.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import nunjucks from 'nunjucks';
+import { createGalleryRouter } from './gallery/gallery.routes';
+import { createImagesApiRouter } from './images/images.routes';
+import { createMediaRouter } from './images/media.routes';
+import type { ImageService } from './images/images.service';
+import type { UploadPaths } from './images/storage';
+import { createOpenApiRouter } from './openapi/openapi.routes';
+import { createProvenanceApiRouter } from './provenance/provenance.routes';
+import type { HistoryService } from './provenance/history.service';
+import type { LookupService } from './provenance/lookup.service';
+import type { ProvenanceService } from './provenance/provenance.service';
+import type { Config } from './shared/config';
+import { createErrorHandler, notFoundHandler } from './shared/error-handler';
+import type { Logger } from './shared/logger';
+import { securityHeaders } from './shared/security-headers';
+
+export interface AppDeps {
+  config: Pick<Config, 'limits'>;
+  paths: UploadPaths;
+  images: ImageService;
+  provenance: ProvenanceService;
+  history: HistoryService;
+  lookup: LookupService;
+  logger: Logger;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const viewsDir = path.join(projectRoot, 'views');
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // Auto-escaping is on: every metadata string shown in a page is untrusted text from a file.
+  const env = nunjucks.configure(viewsDir, { autoescape: true, throwOnUndefined: false, noCache: process.env.NODE_ENV === 'development' });
+  env.express(app);
+  app.set('view engine', 'njk');
+
+  app.use(securityHeaders);
+  app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '1h', fallthrough: false, index: false }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  app.use(createMediaRouter(deps.paths));
+  app.use(createOpenApiRouter());
+  app.use(createImagesApiRouter(deps));
+  app.use(createProvenanceApiRouter(deps));
+  app.use(createGalleryRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+// Everything the archive learns from an uploaded file before storing it: its real format,
+// sharp's facts, the embedded metadata, Content Credentials and the perceptual hash.
+import { stat } from 'node:fs/promises';
+import { readC2pa, type C2paSummary } from '../provenance/c2pa';
+import { perceptualHash } from '../provenance/phash';
+import { BadRequestError } from '../shared/errors';
+import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
+import { requireImageFormat } from './file-type';
+import { openImage, probeImage } from './media';
+import { readMetadata } from './metadata';
+
+export interface FileAnalysis {
+  format: ImageFormat;
+  facts: FileFacts;
+  embedded: NormalisedMetadata;
+  raw: unknown;
+  embeddedThumbnail?: unknown;
+  c2pa: C2paSummary;
+  phash: string;
+}
+
+export interface AnalysisLimits {
+  maxPixels: number;
+}
+
+/** Decides the format from the content; throws 415 for anything that is not an accepted image. */
+export async function detectFormat(filePath: string): Promise<ImageFormat> {
+  if ((await stat(filePath)).size === 0) throw new BadRequestError('The file is empty (0 bytes).', { code: 'empty_file' });
+  return requireImageFormat(filePath);
+}
+
+export async function analyseFile(filePath: string, limits: AnalysisLimits): Promise<FileAnalysis> {
+  const format = await detectFormat(filePath);
+  // probeImage enforces the pixel limit from the header before anything is decoded.
+  const facts = await probeImage(filePath, format, limits);
+  const [metadata, c2pa, phash] = await Promise.all([
+    readMetadata(filePath, format),
+    readC2pa(filePath),
+    openImage(filePath, format, limits).then((image) => perceptualHash(image)),
+  ]);
+  return {
+    format,
+    facts,
+    embedded: metadata.normalised,
+    raw: metadata.raw,
+    embeddedThumbnail: metadata.embeddedThumbnail,
+    c2pa,
+    phash,
+  };
+}

@@ -1,0 +1,118 @@
+// Reads what the uploader declared about an image (caption, credit, source, article use)
+// from form or JSON fields. Pure: validation failures become BadRequestError.
+import { BadRequestError } from '../shared/errors';
+
+export interface DeclaredFields {
+  caption?: string;
+  credit?: string;
+  sourceUrl?: string;
+  sourceNote?: string;
+  printedLine?: string;
+}
+
+export interface DeclaredArticle {
+  url?: string;
+  headline?: string;
+  publisher?: string;
+  publishedAt?: Date;
+}
+
+export interface DeclaredUpload {
+  fields: DeclaredFields;
+  article?: DeclaredArticle;
+}
+
+const MAX_TEXT = 4000;
+const MAX_URL = 2048;
+
+type FieldBag = Record<string, unknown>;
+
+/** A trimmed string, or undefined for absent/blank values; arrays (repeated fields) are refused. */
+export function optionalText(bag: FieldBag, name: string, maxLength = MAX_TEXT): string | undefined {
+  const value = bag[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new BadRequestError(`The field "${name}" must be text.`, { details: { field: name } });
+  // Control characters other than tab/newline have no place in a caption and can hide text.
+  const cleaned = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  if (cleaned === '') return undefined;
+  if (cleaned.length > maxLength) {
+    throw new BadRequestError(`The field "${name}" is ${cleaned.length} characters long; the limit is ${maxLength}.`, { details: { field: name } });
+  }
+  return cleaned;
+}
+
+/** An absolute http(s) URL, normalised by the URL parser. */
+export function optionalUrl(bag: FieldBag, name: string): string | undefined {
+  const text = optionalText(bag, name, MAX_URL);
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new BadRequestError(`The field "${name}" must be a web address starting with http:// or https://.`, { details: { field: name } });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadRequestError(`The field "${name}" must be a web address starting with http:// or https://.`, { details: { field: name } });
+  }
+  return url.toString();
+}
+
+export function optionalDate(bag: FieldBag, name: string): Date | undefined {
+  const text = optionalText(bag, name, 64);
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw new BadRequestError(`The field "${name}" must be a date such as 2025-02-07 or 2025-02-07T14:37:00Z.`, { details: { field: name } });
+  }
+  return date;
+}
+
+/**
+ * The declared fields of one upload. When a printed line is given and caption or credit is not,
+ * the printed line is split into them (the credit is the parenthetical at its end).
+ */
+export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: string) => { caption: string; credit?: string }): DeclaredUpload {
+  const printedLine = optionalText(bag, 'printedLine');
+  let caption = optionalText(bag, 'caption');
+  let credit = optionalText(bag, 'credit', 500);
+  if (printedLine && (!caption || !credit)) {
+    const split = splitPrintedLine(printedLine);
+    caption ??= split.caption || undefined;
+    credit ??= split.credit;
+  }
+  const fields: DeclaredFields = {
+    caption,
+    credit,
+    sourceUrl: optionalUrl(bag, 'sourceUrl'),
+    sourceNote: optionalText(bag, 'sourceNote'),
+    printedLine,
+  };
+  const article: DeclaredArticle = {
+    url: optionalUrl(bag, 'articleUrl'),
+    headline: optionalText(bag, 'articleHeadline', 500),
+    publisher: optionalText(bag, 'articlePublisher', 200),
+    publishedAt: optionalDate(bag, 'articlePublishedAt'),
+  };
+  const hasArticle = article.url !== undefined || article.headline !== undefined;
+  return { fields, article: hasArticle ? article : undefined };
+}
+
+/** Lower-cased words for the gallery's text search; accents folded so "Zelenskyy" finds "Zelenskyy" typed either way. */
+export function keywordsOf(...texts: Array<string | undefined>): string[] {
+  const words = new Set<string>();
+  for (const text of texts) {
+    if (!text) continue;
+    for (const word of foldForSearch(text).split(/[^\p{L}\p{N}]+/u)) {
+      if (word.length >= 2) words.add(word);
+    }
+  }
+  return [...words];
+}
+
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function creditKeyOf(credit: string | undefined): string | undefined {
+  return credit ? foldForSearch(credit).replace(/\s+/g, ' ').trim() : undefined;
+}

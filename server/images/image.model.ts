@@ -1,0 +1,146 @@
+// The image record: what was declared about the image (caption, credit, source, article uses)
+// is kept apart from what the file itself says (embedded metadata, sharp facts).
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+const derivativeSchema = new Schema(
+  { file: String, width: Number, height: Number, format: String, bytes: Number },
+  { _id: false },
+);
+
+const useSchema = new Schema(
+  {
+    article: { type: Schema.Types.ObjectId, ref: 'Article' },
+    printedLine: String,
+    caption: String,
+    credit: String,
+    addedAt: { type: Date, default: () => new Date() },
+    addedBy: String,
+  },
+  { _id: true },
+);
+
+const imageSchema = new Schema(
+  {
+    sha256: { type: String, required: true, unique: true },
+    /** 64-bit DCT perceptual hash, 16 hex characters. */
+    phash: { type: String, required: true },
+    originalFile: { type: String, required: true },
+    /** The client's file name, kept as a declared fact only; never used as a path. */
+    uploadName: String,
+    file: {
+      format: { type: String, required: true },
+      mimeType: { type: String, required: true },
+      bytes: { type: Number, required: true },
+      width: { type: Number, required: true },
+      height: { type: Number, required: true },
+      space: String,
+      bitDepth: String,
+      channels: Number,
+      hasAlpha: Boolean,
+      iccDescription: String,
+      density: Number,
+      pages: Number,
+    },
+    derivatives: {
+      thumbnail: { type: derivativeSchema, required: true },
+      display: { type: derivativeSchema, required: true },
+    },
+    declared: {
+      caption: String,
+      credit: String,
+      /** Lower-cased, trimmed credit: what the gallery's credit filter matches exactly. */
+      creditKey: String,
+      /** Structured credit from the parser (server/credits). */
+      creditParts: Schema.Types.Mixed,
+      sourceUrl: String,
+      /** Platform id from the source URL's host, or from the credit when there is no URL. */
+      platform: String,
+      sourceNote: String,
+      printedLine: String,
+    },
+    /** Normalised metadata from the file (NormalisedMetadata); the raw blocks live in ImageMetadata. */
+    embedded: {
+      type: new Schema(
+        {
+          make: String,
+          model: String,
+          lens: String,
+          capturedAt: Date,
+          capturedAtLocal: String,
+          capturedAtOffset: String,
+          software: String,
+          orientation: Number,
+          gps: { latitude: Number, longitude: Number, altitude: Number },
+          // No default: an absent creator must stay absent, not become [].
+          creator: { type: [String], default: undefined },
+          creditLine: String,
+          source: String,
+          copyright: String,
+          description: String,
+          headline: String,
+          title: String,
+          dateCreated: String,
+          location: Schema.Types.Mixed,
+          digitalSourceType: String,
+          remoteManifestUrl: String,
+          sources: Schema.Types.Mixed,
+        },
+        { _id: false, minimize: true },
+      ),
+      default: () => ({}),
+    },
+    hasGps: { type: Boolean, default: false },
+    c2pa: Schema.Types.Mixed,
+    uses: { type: [useSchema], default: [] },
+    status: {
+      value: { type: String, enum: VERIFICATION_STATUSES, default: 'unverified' },
+      note: String,
+      evidenceUrl: String,
+      setBy: String,
+      setAt: Date,
+    },
+    provenance: {
+      findings: { type: [Schema.Types.Mixed], default: [] },
+      /** One-word summary for gallery cards. */
+      badge: { type: String, default: 'neutral' },
+      computedAt: Date,
+    },
+    /** Lower-cased words of caption, credit and source, for the gallery's text search. */
+    keywords: { type: [String], default: [] },
+  },
+  { timestamps: true, minimize: false },
+);
+
+// Each index serves a query the pages or the API make; see server/gallery/gallery.query.ts.
+imageSchema.index({ createdAt: -1, _id: -1 });
+imageSchema.index({ 'declared.creditKey': 1, createdAt: -1 });
+imageSchema.index({ 'declared.platform': 1, createdAt: -1 });
+imageSchema.index({ 'status.value': 1, createdAt: -1 });
+imageSchema.index({ hasGps: 1, createdAt: -1 });
+imageSchema.index({ 'embedded.capturedAt': -1 });
+imageSchema.index({ 'uses.article': 1 });
+imageSchema.index({ keywords: 1 });
+imageSchema.index({ phash: 1 });
+imageSchema.index({ originalFile: 1 });
+imageSchema.index({ 'derivatives.thumbnail.file': 1 });
+imageSchema.index({ 'derivatives.display.file': 1 });
+
+export type ImageRecord = InferSchemaType<typeof imageSchema> & { _id: mongoose.Types.ObjectId };
+export type ImageDocument = HydratedDocument<InferSchemaType<typeof imageSchema>>;
+
+export const ImageModel = mongoose.model('Image', imageSchema);
+
+/** The full raw metadata, kept out of the image record so gallery queries stay light. */
+const imageMetadataSchema = new Schema(
+  {
+    image: { type: Schema.Types.ObjectId, ref: 'Image', required: true, unique: true },
+    raw: Schema.Types.Mixed,
+    embeddedThumbnail: Schema.Types.Mixed,
+  },
+  { timestamps: true, minimize: false },
+);
+
+export const ImageMetadataModel = mongoose.model('ImageMetadata', imageMetadataSchema);

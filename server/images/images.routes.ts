@@ -1,0 +1,99 @@
+// The images JSON API. Routes are thin: middleware chain, one service call, a response.
+import { Router, type Request } from 'express';
+import { splitPrintedLine } from '../credits/credit-parser';
+import { parseGalleryQuery } from '../gallery/gallery.query';
+import { actorOf } from '../shared/actor';
+import { BadRequestError, normalizeError } from '../shared/errors';
+import { toAppError } from '../shared/error-handler';
+import type { AppDeps } from '../app';
+import { readDeclaredUpload } from './declared';
+import { imageJson, imageSummaryJson } from './images.json';
+import { readImagePatch } from './images.service';
+import { removeQuietly } from './storage';
+import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';
+
+export function createImagesApiRouter({ config, paths, images }: AppDeps): Router {
+  const router = Router();
+  const upload = createUploadMiddleware(paths, config.limits);
+
+  router.post('/api/images', upload, async (req, res) => {
+    const files = uploadedFiles(req);
+    try {
+      if (files.length === 0) {
+        throw new BadRequestError('No file was sent: put the image in the form field "image" (or several in "images").', { code: 'missing_file' });
+      }
+      const declared = readDeclaredUpload(req.body ?? {}, splitPrintedLine);
+      const actor = actorOf(req);
+      if (!isMultiUpload(req)) {
+        const result = await images.ingest(files[0], declared, actor);
+        const { image, articles } = await images.get(String(result.image._id));
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(image, articles), outcome: result.outcome });
+        return;
+      }
+      const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));
+      res.status(overallStatus(results)).json({ results });
+    } finally {
+      await Promise.all(files.map((file) => removeQuietly(file.path)));
+    }
+  });
+
+  router.get('/api/images', async (req, res) => {
+    const query = parseGalleryQuery(req.query as Record<string, unknown>, 24);
+    const { items, total } = await images.list(query);
+    res.json({ items: items.map(imageSummaryJson), total, page: query.page, limit: query.limit, pages: Math.ceil(total / query.limit) });
+  });
+
+  router.get('/api/images/:id', async (req, res) => {
+    const { image, articles } = await images.get(req.params.id);
+    res.json(imageJson(image, articles));
+  });
+
+  router.get('/api/images/:id/metadata', async (req, res) => {
+    res.json(await images.rawMetadata(req.params.id));
+  });
+
+  router.patch('/api/images/:id', async (req, res) => {
+    const patch = readImagePatch(req.body);
+    const updated = await images.update(req.params.id, patch, actorOf(req));
+    const { articles } = await images.get(String(updated._id));
+    res.json(imageJson(updated, articles));
+  });
+
+  return router;
+}
+
+function isMultiUpload(req: Request): boolean {
+  const files = req.files as Record<string, unknown[]> | undefined;
+  return Boolean(files?.images);
+}
+
+/** `httpStatus` is what the file would have got alone: 201 stored, 200 already held, 4xx refused. */
+type UploadResult =
+  | ({ httpStatus: number; outcome: 'created' | 'existing'; fileName: string } & ReturnType<typeof imageJson>)
+  | { httpStatus: number; fileName: string; error: { code: string; message: string } };
+
+/** One result per file, in upload order; one bad file does not stop the others. */
+async function ingestEach(
+  files: HashedUpload[],
+  ingest: (file: HashedUpload) => Promise<{ outcome: 'created' | 'existing'; image: Parameters<typeof imageJson>[0] }>,
+): Promise<UploadResult[]> {
+  const results: UploadResult[] = [];
+  for (const file of files) {
+    try {
+      const result = await ingest(file);
+      results.push({ httpStatus: result.outcome === 'created' ? 201 : 200, outcome: result.outcome, fileName: file.originalname, ...imageJson(result.image) });
+    } catch (rawError) {
+      const error = toAppError(rawError);
+      if (error.status >= 500) throw normalizeError(rawError);
+      results.push({ httpStatus: error.status, fileName: file.originalname, error: { code: error.code, message: error.message } });
+    }
+  }
+  return results;
+}
+
+/** 201 when anything was stored, 200 when all were already held, else the first file's error status. */
+function overallStatus(results: UploadResult[]): number {
+  if (results.some((result) => result.httpStatus === 201)) return 201;
+  if (results.some((result) => result.httpStatus === 200)) return 200;
+  return results[0]?.httpStatus ?? 400;
+}

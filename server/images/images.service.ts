@@ -1,0 +1,161 @@
+// Reading and editing image records. Ingest lives in ingest.service.ts.
+import mongoose from 'mongoose';
+import { ArticleModel, type ArticleRecord } from '../articles/article.model';
+import { galleryFilter, gallerySort, type GalleryQuery } from '../gallery/gallery.query';
+import type { HistoryService } from '../provenance/history.service';
+import type { ProvenanceService } from '../provenance/provenance.service';
+import { BadRequestError, NotFoundError } from '../shared/errors';
+import { optionalText, optionalUrl } from './declared';
+import { ImageMetadataModel, ImageModel, VERIFICATION_STATUSES, type ImageRecord, type VerificationStatus } from './image.model';
+import { declaredRecord, type IngestService } from './ingest.service';
+import { keywordsOf } from './declared';
+
+/** Fields a gallery card needs; the rest of the record stays in the database. */
+export const CARD_PROJECTION = {
+  sha256: 1,
+  derivatives: 1,
+  file: 1,
+  declared: 1,
+  status: 1,
+  'provenance.badge': 1,
+  hasGps: 1,
+  'embedded.capturedAt': 1,
+  createdAt: 1,
+} as const;
+
+export function parseImageId(id: string): mongoose.Types.ObjectId {
+  if (!/^[a-f0-9]{24}$/i.test(id)) throw new BadRequestError(`"${id.slice(0, 40)}" is not an image id.`, { code: 'invalid_id' });
+  return new mongoose.Types.ObjectId(id);
+}
+
+export interface ImageDetail {
+  image: ImageRecord;
+  articles: Map<string, ArticleRecord>;
+}
+
+export interface ImageServiceDeps {
+  ingest: IngestService;
+  history: HistoryService;
+  provenance: ProvenanceService;
+}
+
+export interface ImagePatch {
+  caption?: string | null;
+  credit?: string | null;
+  sourceUrl?: string | null;
+  status?: VerificationStatus;
+  statusNote?: string | null;
+  evidenceUrl?: string | null;
+  reason: string;
+}
+
+const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'status', 'statusNote', 'evidenceUrl', 'reason'];
+
+/** Validates a PATCH body; `null` or "" clears a field. */
+export function readImagePatch(body: unknown): ImagePatch {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('Send a JSON object.');
+  const bag = body as Record<string, unknown>;
+  const unknown = Object.keys(bag).filter((key) => !PATCHABLE.includes(key));
+  if (unknown.length > 0) throw new BadRequestError(`Unknown field(s): ${unknown.join(', ')}. Editable: ${PATCHABLE.join(', ')}.`);
+  const reason = optionalText(bag, 'reason', 1000);
+  if (!reason) throw new BadRequestError('Say why the record is being changed: the "reason" field is required.', { details: { field: 'reason' } });
+  const clearable = (name: string, read: (b: Record<string, unknown>, n: string) => string | undefined) =>
+    name in bag ? (bag[name] === null ? null : (read(bag, name) ?? null)) : undefined;
+  const status = optionalText(bag, 'status', 20);
+  if (status !== undefined && !(VERIFICATION_STATUSES as readonly string[]).includes(status)) {
+    throw new BadRequestError(`"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.`, { details: { field: 'status' } });
+  }
+  const patch: ImagePatch = {
+    caption: clearable('caption', (b, n) => optionalText(b, n)),
+    credit: clearable('credit', (b, n) => optionalText(b, n, 500)),
+    sourceUrl: clearable('sourceUrl', optionalUrl),
+    status: status as VerificationStatus | undefined,
+    statusNote: clearable('statusNote', (b, n) => optionalText(b, n, 2000)),
+    evidenceUrl: clearable('evidenceUrl', optionalUrl),
+    reason,
+  };
+  if (Object.entries(patch).every(([key, value]) => key === 'reason' || value === undefined)) {
+    throw new BadRequestError('Nothing to change: send at least one of caption, credit, sourceUrl, status, statusNote, evidenceUrl.');
+  }
+  return patch;
+}
+
+export function createImageService(deps: ImageServiceDeps) {
+  async function list(query: GalleryQuery): Promise<{ items: ImageRecord[]; total: number }> {
+    const filter = galleryFilter(query);
+    const [items, total] = await Promise.all([
+      ImageModel.find(filter, CARD_PROJECTION)
+        .sort(gallerySort(query.sort))
+        .skip((query.page - 1) * query.limit)
+        .limit(query.limit)
+        .lean<ImageRecord[]>(),
+      Object.keys(filter).length === 0 ? ImageModel.estimatedDocumentCount() : ImageModel.countDocuments(filter),
+    ]);
+    return { items, total };
+  }
+
+  async function get(id: string): Promise<ImageDetail> {
+    const image = await ImageModel.findById(parseImageId(id)).lean<ImageRecord>();
+    if (!image) throw new NotFoundError('No image with this id is in the archive.');
+    const articleIds = image.uses.map((use) => use.article).filter((value): value is mongoose.Types.ObjectId => Boolean(value));
+    const articles = articleIds.length > 0 ? await ArticleModel.find({ _id: { $in: articleIds } }).lean<ArticleRecord[]>() : [];
+    return { image, articles: new Map(articles.map((article) => [String(article._id), article])) };
+  }
+
+  async function rawMetadata(id: string): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
+    const imageId = parseImageId(id);
+    const [exists, metadata] = await Promise.all([ImageModel.exists({ _id: imageId }), ImageMetadataModel.findOne({ image: imageId }).lean()]);
+    if (!exists) throw new NotFoundError('No image with this id is in the archive.');
+    return { raw: metadata?.raw ?? {}, embeddedThumbnail: metadata?.embeddedThumbnail ?? null };
+  }
+
+  async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
+    const { image } = await get(id);
+    const declared = { ...image.declared } as Record<string, unknown>;
+    const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
+    const set: Record<string, unknown> = {};
+    for (const field of ['caption', 'credit', 'sourceUrl'] as const) {
+      const next = patch[field];
+      if (next === undefined) continue;
+      const previous = (declared[field] as string | undefined) ?? null;
+      if (previous === next) continue;
+      changes.push({ field, from: previous, to: next });
+      declared[field] = next ?? undefined;
+    }
+    if (changes.length > 0) {
+      const rebuilt = declaredRecord({
+        caption: declared.caption as string | undefined,
+        credit: declared.credit as string | undefined,
+        sourceUrl: declared.sourceUrl as string | undefined,
+        sourceNote: declared.sourceNote as string | undefined,
+        printedLine: declared.printedLine as string | undefined,
+      });
+      set.declared = rebuilt;
+      set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);
+    }
+    const statusChanges: Array<{ field: string; from: unknown; to: unknown }> = [];
+    const status = image.status ?? { value: 'unverified' };
+    for (const [field, key] of [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const) {
+      const next = patch[field];
+      if (next === undefined) continue;
+      const previous = (status as Record<string, unknown>)[key] ?? null;
+      if (previous === next) continue;
+      statusChanges.push({ field, from: previous, to: next });
+      set[`status.${key}`] = next ?? undefined;
+    }
+    if (statusChanges.length > 0) {
+      set['status.setBy'] = actor;
+      set['status.setAt'] = new Date();
+    }
+    if (changes.length === 0 && statusChanges.length === 0) return image;
+    await ImageModel.updateOne({ _id: image._id }, { $set: set });
+    if (changes.length > 0) await deps.history.append(image._id, { type: 'edited', actor, changes, reason: patch.reason });
+    if (statusChanges.length > 0) await deps.history.append(image._id, { type: 'status_set', actor, changes: statusChanges, reason: patch.reason });
+    await deps.provenance.refresh(image._id, { alsoMatches: true });
+    return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
+  }
+
+  return { ...deps.ingest, list, get, rawMetadata, update };
+}
+
+export type ImageService = ReturnType<typeof createImageService>;

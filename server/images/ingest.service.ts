@@ -1,0 +1,159 @@
+// The ingest pipeline: from a hashed temporary upload to a stored image record.
+// Order matters for crash safety: files are put in place first and the record written last,
+// so a crash leaves at worst unreferenced files, which the start-up repair removes.
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { findOrCreateArticle } from '../articles/articles.service';
+import { parseCredit } from '../credits/credit-parser';
+import { platformForUrl } from '../credits/platforms';
+import type { HistoryService } from '../provenance/history.service';
+import type { ProvenanceService } from '../provenance/provenance.service';
+import { ConflictError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { analyseFile, type AnalysisLimits } from './analyse';
+import { creditKeyOf, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
+import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
+import { makeDerivatives } from './media';
+import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
+import type { HashedUpload } from './upload';
+
+export interface IngestResult {
+  outcome: 'created' | 'existing';
+  image: ImageRecord;
+}
+
+export interface IngestDeps {
+  paths: UploadPaths;
+  limits: AnalysisLimits;
+  provenance: ProvenanceService;
+  history: HistoryService;
+  logger: Logger;
+}
+
+const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
+
+/** The declared fields as stored on the record, with the parsed credit and the source platform. */
+export function declaredRecord(fields: DeclaredFields) {
+  const creditParts = fields.credit ? parseCredit(fields.credit) : undefined;
+  const platform = (fields.sourceUrl ? platformForUrl(fields.sourceUrl)?.id : undefined) ?? creditParts?.platformId;
+  return {
+    ...fields,
+    creditKey: creditKeyOf(fields.credit),
+    creditParts,
+    platform,
+  };
+}
+
+export function createIngestService(deps: IngestDeps) {
+  const { paths, limits, provenance, history, logger } = deps;
+
+  /** Records a new use (caption, credit, article) of an image the archive already holds. */
+  async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: string): Promise<ImageRecord> {
+    const { fields, article } = declared;
+    if (!fields.caption && !fields.credit && !fields.printedLine && !article) return image;
+    const articleRecord = article ? await findOrCreateArticle(article) : undefined;
+    const use = {
+      _id: new mongoose.Types.ObjectId(),
+      article: articleRecord?._id,
+      printedLine: fields.printedLine,
+      caption: fields.caption,
+      credit: fields.credit,
+      addedAt: new Date(),
+      addedBy: actor,
+    };
+    await ImageModel.updateOne({ _id: image._id }, { $push: { uses: use } });
+    await history.append(image._id, {
+      type: 'use_added',
+      actor,
+      changes: [{ field: 'uses', from: null, to: { article: articleRecord?.headline ?? articleRecord?.url ?? null, printedLine: use.printedLine ?? null, caption: use.caption ?? null, credit: use.credit ?? null } }],
+    });
+    await provenance.refresh(image._id);
+    return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
+  }
+
+  async function ingest(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+    try {
+      const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+      if (existing) return { outcome: 'existing', image: await addUse(existing, declared, actor) };
+      return await storeNew(upload, declared, actor);
+    } finally {
+      await removeQuietly(upload.path);
+    }
+  }
+
+  async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+    const analysis = await analyseFile(upload.path, limits);
+    const derivatives = await makeDerivatives(upload.path, analysis.format, paths.derivatives, limits);
+    const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);
+    const originalPath = path.join(paths.originals, originalFile);
+    const written = [path.join(paths.derivatives, derivatives.thumbnail.file), path.join(paths.derivatives, derivatives.display.file)];
+    const alreadyHadOriginal = await fileExists(originalPath);
+    await moveIntoPlace(upload.path, originalPath);
+    if (!alreadyHadOriginal) written.push(originalPath);
+
+    const imageId = new mongoose.Types.ObjectId();
+    const articleRecord = declared.article ? await findOrCreateArticle(declared.article) : undefined;
+    const fields = declared.fields;
+    try {
+      // Written before the record they belong to: a crash in between leaves only these, which the start-up repair removes.
+      await ImageMetadataModel.create({ image: imageId, raw: analysis.raw, embeddedThumbnail: analysis.embeddedThumbnail });
+      await history.append(imageId, {
+        type: 'created',
+        actor,
+        changes: Object.entries({ ...fields, sha256: upload.sha256 })
+          .filter(([, value]) => value !== undefined)
+          .map(([field, value]) => ({ field, from: null, to: value })),
+      });
+      await ImageModel.create({
+        _id: imageId,
+        sha256: upload.sha256,
+        phash: analysis.phash,
+        originalFile,
+        uploadName: upload.originalname?.slice(0, 255),
+        file: analysis.facts,
+        derivatives,
+        declared: declaredRecord(fields),
+        embedded: analysis.embedded,
+        hasGps: Boolean(analysis.embedded.gps),
+        c2pa: analysis.c2pa,
+        uses: articleRecord || fields.printedLine
+          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedBy: actor }]
+          : [],
+        keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
+      });
+    } catch (error) {
+      await Promise.all([ImageMetadataModel.deleteOne({ image: imageId }), history.removeAll(imageId)]).catch(() => undefined);
+      if (isDuplicateKey(error)) {
+        // The same file was stored by a concurrent request a moment ago: the files are identical, keep them.
+        const winner = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+        if (winner) return { outcome: 'existing', image: await addUse(winner, declared, actor) };
+        throw new ConflictError('The same file was being stored at the same moment; please try again.');
+      }
+      await removeUnreferenced(written);
+      throw error;
+    }
+
+    await provenance.imageAdded(imageId, analysis.phash);
+    logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
+    return { outcome: 'created', image: (await ImageModel.findById(imageId).lean<ImageRecord>())! };
+  }
+
+  /** Removes files written for a failed ingest, unless another record uses them (names are content-addressed). */
+  async function removeUnreferenced(filePaths: string[]): Promise<void> {
+    for (const filePath of filePaths) {
+      const name = path.basename(filePath);
+      const used = await ImageModel.exists({
+        $or: [{ originalFile: name }, { 'derivatives.thumbnail.file': name }, { 'derivatives.display.file': name }],
+      });
+      if (!used) await removeQuietly(filePath);
+    }
+  }
+
+  return { ingest, addUse };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

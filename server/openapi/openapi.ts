@@ -1,0 +1,182 @@
+// The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const idParameter = { name: 'id', in: 'path', required: true, description: 'Image id (24 hex characters).', schema: { type: 'string', pattern: '^[a-f0-9]{24}$' } };
+
+const uploadFields = {
+  caption: { type: 'string', maxLength: 4000 },
+  credit: { type: 'string', maxLength: 500, description: 'Credit as printed, e.g. "Telegram/Volodymyr Zelensky".' },
+  sourceUrl: { type: 'string', format: 'uri', description: 'Where the supplier posted or sent the image.' },
+  sourceNote: { type: 'string' },
+  printedLine: { type: 'string', description: 'Caption line as printed; split into caption and credit (the parenthetical at its end) when those are not given.' },
+  articleUrl: { type: 'string', format: 'uri' },
+  articleHeadline: { type: 'string' },
+  articlePublisher: { type: 'string' },
+  articlePublishedAt: { type: 'string', format: 'date-time' },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Provenance archive API',
+    version: '0.1.0',
+    description: 'Upload newsroom images with caption, credit and source; read what the files say; check where an image came from.',
+  },
+  paths: {
+    '/api/images': {
+      post: {
+        summary: 'Upload one image (field "image") or several (field "images").',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  image: { type: 'string', format: 'binary' },
+                  images: { type: 'array', items: { type: 'string', format: 'binary' } },
+                  ...uploadFields,
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          201: { description: 'Stored: the new image (one file), or results of which at least one was stored.', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Image' }, { $ref: '#/components/schemas/UploadResults' }] } } } },
+          200: { description: 'The identical file is already held: the existing image, with this upload recorded as a new use.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } },
+          400: errorResponse('No file, an unexpected field, or an invalid declared field.'),
+          413: errorResponse('The file is over the size limit, or the image over the pixel limit.'),
+          415: errorResponse('The content is not an accepted image format (decided from the bytes, not the name).'),
+          422: errorResponse('The file claims to be an image but cannot be decoded.'),
+        },
+      },
+      get: {
+        summary: 'List images, newest first.',
+        parameters: [
+          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+          { name: 'credit', in: 'query', schema: { type: 'string' }, description: 'Exact credit, case and accents ignored.' },
+          { name: 'q', in: 'query', schema: { type: 'string' }, description: 'Words that must all appear in caption, credit or source.' },
+          { name: 'platform', in: 'query', schema: { type: 'string' } },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['unverified', 'verified', 'disputed'] } },
+          { name: 'gps', in: 'query', schema: { type: 'string', enum: ['yes', 'no'] } },
+          { name: 'sort', in: 'query', schema: { type: 'string', enum: ['newest', 'oldest', 'captured'] } },
+        ],
+        responses: {
+          200: { description: 'A page of images with the total count.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImageList' } } } },
+          400: errorResponse('A malformed parameter.'),
+        },
+      },
+    },
+    '/api/images/{id}': {
+      get: {
+        summary: 'Everything known about one image.',
+        parameters: [idParameter],
+        responses: { 200: { description: 'The image.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } }, 400: errorResponse('Malformed id.'), 404: errorResponse('Unknown id.') },
+      },
+      patch: {
+        summary: 'Edit caption, credit, source or verification status; every change is recorded in the hash-chained history.',
+        parameters: [idParameter],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                properties: {
+                  caption: { type: ['string', 'null'] },
+                  credit: { type: ['string', 'null'] },
+                  sourceUrl: { type: ['string', 'null'], format: 'uri' },
+                  status: { type: 'string', enum: ['unverified', 'verified', 'disputed'] },
+                  statusNote: { type: ['string', 'null'] },
+                  evidenceUrl: { type: ['string', 'null'], format: 'uri' },
+                  reason: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+        responses: { 200: { description: 'The updated image.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } }, 400: errorResponse('Invalid change.'), 404: errorResponse('Unknown id.') },
+      },
+    },
+    '/api/images/{id}/metadata': {
+      get: { summary: 'The full raw metadata read from the file.', parameters: [idParameter], responses: { 200: { description: 'Raw metadata, grouped by block.' }, 400: errorResponse('Malformed id.'), 404: errorResponse('Unknown id.') } },
+    },
+    '/api/images/{id}/provenance': {
+      get: { summary: "The image's provenance report.", parameters: [idParameter], responses: { 200: { description: 'Findings.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ProvenanceReport' } } } }, 404: errorResponse('Unknown id.') } },
+    },
+    '/api/images/{id}/history': {
+      get: { summary: 'Every change to the record, hash-chained, and whether the chain verifies.', parameters: [idParameter], responses: { 200: { description: 'History.', content: { 'application/json': { schema: { $ref: '#/components/schemas/History' } } } }, 404: errorResponse('Unknown id.') } },
+    },
+    '/api/lookup': {
+      post: {
+        summary: 'Find any image file in the archive (exact and near-duplicate matches) without storing it.',
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } } } } } },
+        responses: {
+          200: { description: 'Matches and the file\'s own metadata findings.', content: { 'application/json': { schema: { $ref: '#/components/schemas/LookupResult' } } } },
+          400: errorResponse('No file.'),
+          413: errorResponse('Too large.'),
+          415: errorResponse('Not an accepted image.'),
+          422: errorResponse('Undecodable.'),
+        },
+      },
+    },
+    '/media/derivatives/{file}': {
+      get: { summary: 'A web derivative (WebP, metadata stripped); cached forever.', parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
+    },
+    '/media/originals/{file}': {
+      get: { summary: 'The original file as uploaded, with its own content type.', parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
+      },
+      Finding: {
+        type: 'object',
+        required: ['code', 'severity', 'message', 'evidence'],
+        properties: {
+          code: { type: 'string' },
+          severity: { type: 'string', enum: ['info', 'notice', 'warning'] },
+          message: { type: 'string' },
+          evidence: { type: 'array', items: { type: 'object' } },
+        },
+      },
+      Image: {
+        type: 'object',
+        required: ['id', 'sha256', 'declared', 'embedded', 'file', 'derivatives'],
+        properties: {
+          id: { type: 'string' },
+          sha256: { type: 'string' },
+          phash: { type: 'string' },
+          outcome: { type: 'string', enum: ['created', 'existing'] },
+          declared: { type: 'object', description: 'What the uploader declared: caption, credit (and its parsed parts), source, printed line.' },
+          embedded: { type: 'object', description: "What the file's own metadata says, normalised." },
+          file: { type: 'object', description: 'Facts read by sharp: format, dimensions after orientation, colour space, ICC profile…' },
+          c2pa: { type: ['object', 'null'] },
+          original: { type: 'object', properties: { url: { type: 'string' } } },
+          derivatives: { type: 'object' },
+          uses: { type: 'array', items: { type: 'object' } },
+          status: { type: 'object' },
+          provenance: { type: 'object', properties: { badge: { type: 'string' }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
+          createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      UploadResults: { type: 'object', properties: { results: { type: 'array', items: { type: 'object', description: 'An Image with status and outcome, or { status, fileName, error }.' } } } },
+      ImageList: {
+        type: 'object',
+        properties: { items: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' }, page: { type: 'integer' }, limit: { type: 'integer' }, pages: { type: 'integer' } },
+      },
+      ProvenanceReport: { type: 'object', properties: { imageId: { type: 'string' }, badge: { type: 'string' }, computedAt: { type: 'string' }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
+      History: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object' } }, chainValid: { type: 'boolean' } } },
+      LookupResult: { type: 'object', properties: { sha256: { type: 'string' }, phash: { type: 'string' }, matches: { type: 'array', items: { type: 'object' } }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
+    },
+  },
+} as const;

@@ -1,0 +1,104 @@
+// Appends to and reads each image's hash-chained change log (entries in history.model.ts,
+// hashing and verification in history-chain.ts).
+import mongoose from 'mongoose';
+import { hashEntry, verifyChain, type HistoryEntryType } from './history-chain';
+import { HistoryEntryModel, type HistoryEntryRecord } from './history.model';
+
+type ObjectId = mongoose.Types.ObjectId;
+
+export interface HistoryChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface NewHistoryEntry {
+  type: HistoryEntryType;
+  actor: string;
+  changes: HistoryChange[];
+  reason?: string;
+}
+
+export interface HistoryEntryView {
+  seq: number;
+  type: string;
+  actor: string;
+  at: Date;
+  changes: HistoryChange[];
+  reason?: string;
+  prevHash: string | null;
+  hash: string;
+}
+
+const APPEND_ATTEMPTS = 5;
+
+/** The entry body as hashed: exactly the fields stored, in a fixed shape. */
+function bodyOf(entry: Pick<HistoryEntryRecord, 'image' | 'seq' | 'type' | 'actor' | 'at' | 'changes' | 'reason' | 'prevHash'>) {
+  return {
+    imageId: String(entry.image),
+    seq: entry.seq,
+    type: entry.type as HistoryEntryType,
+    actor: entry.actor,
+    at: entry.at,
+    changes: entry.changes as HistoryChange[],
+    reason: entry.reason ?? undefined,
+    prevHash: entry.prevHash ?? null,
+  };
+}
+
+export function createHistoryService() {
+  async function append(imageId: ObjectId, entry: NewHistoryEntry): Promise<HistoryEntryView> {
+    // Two writers racing for the same seq: the unique (image, seq) index lets one win; the other retries.
+    for (let attempt = 1; ; attempt++) {
+      const last = await HistoryEntryModel.findOne({ image: imageId }).sort({ seq: -1 }).lean<HistoryEntryRecord>();
+      const body = {
+        image: imageId,
+        seq: last ? last.seq + 1 : 0,
+        type: entry.type,
+        actor: entry.actor,
+        at: new Date(),
+        changes: entry.changes.map((change) => ({ field: change.field, from: change.from ?? null, to: change.to ?? null })),
+        reason: entry.reason,
+        prevHash: last?.hash ?? null,
+      };
+      const hash = hashEntry(bodyOf(body));
+      try {
+        const created = await HistoryEntryModel.create({ ...body, hash });
+        return toView(created.toObject() as HistoryEntryRecord);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 11000 || attempt >= APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async function entriesOf(imageId: ObjectId): Promise<HistoryEntryRecord[]> {
+    return HistoryEntryModel.find({ image: imageId }).sort({ seq: 1 }).lean<HistoryEntryRecord[]>();
+  }
+
+  async function list(imageId: ObjectId): Promise<{ entries: HistoryEntryView[]; chainValid: boolean; brokenAt?: number; reason?: string }> {
+    const entries = await entriesOf(imageId);
+    const verdict = verifyChain(entries.map((entry) => ({ ...bodyOf(entry), hash: entry.hash })));
+    return { entries: entries.map(toView), chainValid: verdict.valid, brokenAt: verdict.brokenAt, reason: verdict.reason };
+  }
+
+  async function removeAll(imageId: ObjectId): Promise<void> {
+    await HistoryEntryModel.deleteMany({ image: imageId });
+  }
+
+  return { append, list, removeAll };
+}
+
+function toView(entry: HistoryEntryRecord): HistoryEntryView {
+  return {
+    seq: entry.seq,
+    type: entry.type,
+    actor: entry.actor,
+    at: entry.at,
+    changes: entry.changes as HistoryChange[],
+    reason: entry.reason ?? undefined,
+    prevHash: entry.prevHash ?? null,
+    hash: entry.hash,
+  };
+}
+
+export type HistoryService = ReturnType<typeof createHistoryService>;

@@ -1,0 +1,108 @@
+// Keeps each image's provenance report current: the findings are computed by pure functions
+// (findings.ts) from the record, its near-duplicates in the hash index and the other uses of it.
+import mongoose from 'mongoose';
+import { ImageModel, type ImageRecord } from '../images/image.model';
+import type { Logger } from '../shared/logger';
+import { computeFindings, overallBadge } from './findings';
+import type { Finding, ProvenanceMatch } from './findings.types';
+import { HashIndex } from './hash-index';
+import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';
+
+type ObjectId = mongoose.Types.ObjectId;
+
+const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, derivatives: 1 } as const;
+
+export interface MatchedImage {
+  image: Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
+  kind: 'exact' | 'near';
+  distance: number;
+}
+
+export function createProvenanceService({ logger }: { logger: Logger }) {
+  const index = new HashIndex();
+
+  /** Loads every stored hash into the in-memory index; called once at start. */
+  async function rebuildIndex(): Promise<number> {
+    const cursor = ImageModel.find({}, { phash: 1 }).lean().cursor({ batchSize: 1000 });
+    for await (const record of cursor) index.add(String(record._id), record.phash);
+    logger.info(`Perceptual hash index: ${index.size} images`);
+    return index.size;
+  }
+
+  /** Images held whose picture matches the given hashes (exact by SHA-256, near by perceptual hash). */
+  async function findMatches(sha256: string, phash: string, excludeId?: ObjectId): Promise<MatchedImage[]> {
+    const near = index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE).filter((match) => match.id !== String(excludeId));
+    const distances = new Map(near.map((match) => [match.id, match.distance]));
+    const records = await ImageModel.find(
+      { $or: [{ sha256 }, { _id: { $in: near.map((match) => new mongoose.Types.ObjectId(match.id)) } }] },
+      MATCH_PROJECTION,
+    ).lean<MatchedImage['image'][]>();
+    return records
+      .filter((record) => String(record._id) !== String(excludeId))
+      .map((record) => ({
+        image: record,
+        kind: record.sha256 === sha256 ? ('exact' as const) : ('near' as const),
+        distance: record.sha256 === sha256 ? 0 : (distances.get(String(record._id)) ?? 0),
+      }))
+      .sort((a, b) => a.distance - b.distance || a.image.createdAt.getTime() - b.image.createdAt.getTime());
+  }
+
+  function toProvenanceMatches(image: ImageRecord, matched: MatchedImage[]): ProvenanceMatch[] {
+    const matches: ProvenanceMatch[] = matched.map(({ image: other, kind, distance }) => ({
+      imageId: String(other._id),
+      kind,
+      distance,
+      credit: other.declared?.credit ?? undefined,
+      sourceUrl: other.declared?.sourceUrl ?? undefined,
+      createdAt: other.createdAt,
+    }));
+    // The same file used again under another credit is held "under another credit" too.
+    for (const use of image.uses ?? []) {
+      if (use.credit && use.credit !== image.declared?.credit) {
+        matches.push({ imageId: String(image._id), kind: 'exact', distance: 0, credit: use.credit, createdAt: use.addedAt ?? image.createdAt });
+      }
+    }
+    return matches;
+  }
+
+  function findingsFor(image: ImageRecord, matched: MatchedImage[]): Finding[] {
+    return computeFindings({
+      declared: {
+        credit: image.declared?.credit ?? undefined,
+        sourceUrl: image.declared?.sourceUrl ?? undefined,
+        caption: image.declared?.caption ?? undefined,
+      },
+      embedded: (image.embedded ?? { sources: {} }) as Parameters<typeof computeFindings>[0]['embedded'],
+      c2pa: image.c2pa ?? undefined,
+      matches: toProvenanceMatches(image, matched),
+      createdAt: image.createdAt,
+    });
+  }
+
+  /** Recomputes and stores one image's report; with alsoMatches, its near-duplicates' reports too. */
+  async function refresh(id: ObjectId, options: { alsoMatches?: boolean } = {}): Promise<Finding[]> {
+    const image = await ImageModel.findById(id).lean<ImageRecord>();
+    if (!image) return [];
+    const matched = await findMatches(image.sha256, image.phash, image._id);
+    const findings = findingsFor(image, matched);
+    await ImageModel.updateOne(
+      { _id: id },
+      { $set: { 'provenance.findings': findings, 'provenance.badge': overallBadge(findings), 'provenance.computedAt': new Date() } },
+      { timestamps: false },
+    );
+    if (options.alsoMatches) {
+      for (const match of matched) await refresh(match.image._id);
+    }
+    return findings;
+  }
+
+  /** A new image joins the index; its report and those of the images it resembles change. */
+  async function imageAdded(id: ObjectId, phash: string): Promise<void> {
+    index.add(String(id), phash);
+    await refresh(id, { alsoMatches: true });
+  }
+
+  return { rebuildIndex, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
+}
+
+export type ProvenanceService = ReturnType<typeof createProvenanceService>;

@@ -1,0 +1,39 @@
+// Wires the capabilities' services together. Shared by server/main.ts and the tests.
+import { createImageService } from './images/images.service';
+import { createIngestService } from './images/ingest.service';
+import { closeMetadataReaders } from './images/metadata';
+import { repairStorage } from './images/repair';
+import { ensureUploadDirs, uploadPaths } from './images/storage';
+import { createHistoryService } from './provenance/history.service';
+import { createLookupService } from './provenance/lookup.service';
+import { createProvenanceService } from './provenance/provenance.service';
+import type { Config } from './shared/config';
+import type { Logger } from './shared/logger';
+
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'>, logger: Logger) {
+  const paths = uploadPaths(config.uploadDir);
+  await ensureUploadDirs(paths);
+  const limits = { maxPixels: config.limits.maxPixels };
+  const history = createHistoryService();
+  const provenance = createProvenanceService({ logger });
+  const ingest = createIngestService({ paths, limits, provenance, history, logger });
+  const images = createImageService({ ingest, history, provenance });
+  const lookup = createLookupService({ provenance, limits });
+  return {
+    paths,
+    history,
+    provenance,
+    images,
+    lookup,
+    /** Needs the database: repairs what a crash left and loads the hash index. */
+    async start() {
+      await provenance.rebuildIndex();
+      await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels });
+    },
+    async stop() {
+      await closeMetadataReaders();
+    },
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,61 @@
+// Configuration is read from the environment once, at start, and validated as a whole:
+// a bad value stops the start with a message naming every offending variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const MB = 1024 * 1024;
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
+
+const schema = z.object({
+  PORT: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a TCP port (0–65535)').default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  UPLOAD_DIR: z.string().min(1).default('./uploads'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MAX_UPLOAD_MB: positiveInt(50),
+  MAX_FILES_PER_UPLOAD: positiveInt(20),
+  MAX_MEGAPIXELS: positiveInt(100),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the embedded database (unused when mongodbUri is set). */
+  dbPath: string;
+  uploadDir: string;
+  mongodbUri?: string;
+  limits: { maxUploadBytes: number; maxFilesPerUpload: number; maxPixels: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const value = parsed.data;
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dbPath: path.resolve(value.DATA_DIR, 'db'),
+    uploadDir: path.resolve(value.UPLOAD_DIR),
+    mongodbUri: value.MONGODB_URI,
+    limits: {
+      maxUploadBytes: value.MAX_UPLOAD_MB * MB,
+      maxFilesPerUpload: value.MAX_FILES_PER_UPLOAD,
+      maxPixels: value.MAX_MEGAPIXELS * 1_000_000,
+    },
+    logLevel: value.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,155 @@
+// Checking an image's credited source through real HTTP: lookup of a changed copy, conflicting credits
+// on near-duplicates, the seed case's platform check, and a history chain that shows tampering.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import sharp from 'sharp';
+import request from 'supertest';
+import { HistoryEntryModel } from '../../server/provenance/history.model';
+import { NEAR_DUPLICATE_MAX_DISTANCE } from '../../server/provenance/phash';
+import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
+
+interface FindingJson {
+  code: string;
+  severity: string;
+  message: string;
+  evidence: Array<{ imageId?: string; tag?: string; value?: string }>;
+}
+
+describe('provenance API', () => {
+  let app: TestApp;
+  let scratch: string;
+
+  before(async () => {
+    app = await startTestApp();
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'provenance-api-'));
+  });
+  after(async () => {
+    await app.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase();
+  });
+
+  /** A resized, recompressed copy of a fixture: the same picture, different bytes. */
+  async function changedCopy(name: string, scale: number, quality: number): Promise<string> {
+    const source = sharp(fixture(name)).rotate();
+    const { width } = await source.metadata();
+    const target = path.join(scratch, `copy-${scale}-${quality}-${name}.jpg`);
+    await writeFile(target, await sharp(fixture(name)).rotate().resize(Math.round((width ?? 640) * scale)).jpeg({ quality }).toBuffer());
+    return target;
+  }
+
+  it('finds a resized, recompressed copy of an archived image, with its credit', async () => {
+    const original = await request(app.url)
+      .post('/api/images')
+      .field('credit', 'Jane Doe/AFP via Getty Images')
+      .field('sourceUrl', 'https://www.afp.com/photo/123')
+      .attach('image', fixture('DSCN0010.jpg'))
+      .expect(201);
+    const response = await request(app.url).post('/api/lookup').attach('image', await changedCopy('DSCN0010.jpg', 0.5, 60)).expect(200);
+    expect(response.body.matches).to.have.length.greaterThan(0);
+    const [best] = response.body.matches;
+    expect(best.imageId).to.equal(original.body.id);
+    expect(best.kind).to.equal('near');
+    expect(best.credit).to.equal('Jane Doe/AFP via Getty Images');
+    expect(best.distance).to.be.at.most(NEAR_DUPLICATE_MAX_DISTANCE);
+    expect(response.body.findings).to.be.an('array');
+  });
+
+  it('reports an exact match for the very same file, and nothing for an unrelated picture', async () => {
+    const original = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const same = await request(app.url).post('/api/lookup').attach('image', fixture('Canon_40D.jpg')).expect(200);
+    expect(same.body.matches[0]).to.include({ imageId: original.body.id, kind: 'exact', distance: 0 });
+    const unrelated = await request(app.url).post('/api/lookup').attach('image', fixture('DSCN0010.jpg')).expect(200);
+    expect(unrelated.body.matches).to.deep.equal([]);
+  });
+
+  it('does not store the looked-up file', async () => {
+    await request(app.url).post('/api/lookup').attach('image', fixture('Canon_40D.jpg')).expect(200);
+    expect((await request(app.url).get('/api/images')).body.total).to.equal(0);
+  });
+
+  it('flags a near-duplicate held under a different credit on both images', async () => {
+    const first = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const second = await request(app.url)
+      .post('/api/images')
+      .field('credit', 'Telegram/Volodymyr Zelensky')
+      .attach('image', await changedCopy('DSCN0010.jpg', 0.25, 30))
+      .expect(201);
+    const conflictOn = async (id: string, otherId: string) => {
+      const report = (await request(app.url).get(`/api/images/${id}/provenance`).expect(200)).body;
+      const conflict = (report.findings as FindingJson[]).find((finding) => finding.code.startsWith('duplicate.') && finding.evidence.some((item) => item.imageId === otherId));
+      expect(conflict, `conflict finding on ${id}: ${JSON.stringify(report.findings)}`).to.not.equal(undefined);
+      expect(conflict!.severity).to.equal('warning');
+    };
+    await conflictOn(second.body.id, first.body.id);
+    await conflictOn(first.body.id, second.body.id);
+  });
+
+  describe('the seed case: the passport photo credited Telegram/Volodymyr Zelensky', () => {
+    const credit = 'Telegram/Volodymyr Zelensky';
+
+    async function findingsFor(sourceUrl: string, name: string): Promise<FindingJson[]> {
+      const uploaded = await request(app.url).post('/api/images').field('credit', credit).field('sourceUrl', sourceUrl).attach('image', fixture(name)).expect(201);
+      return (await request(app.url).get(`/api/images/${uploaded.body.id}/provenance`).expect(200)).body.findings;
+    }
+
+    it('agrees with a t.me source', async () => {
+      const findings = await findingsFor('https://t.me/V_Zelenskiy_official/12345', 'noexif.jpg');
+      expect(findings.map((finding) => finding.code)).to.include('source.host_matches_platform');
+      expect(findings.map((finding) => finding.code)).to.not.include('source.host_differs_from_platform');
+    });
+
+    it('flags a facebook.com source', async () => {
+      const findings = await findingsFor('https://www.facebook.com/zelenskiy95/posts/1', 'libpng-test.png');
+      const flagged = findings.find((finding) => finding.code === 'source.host_differs_from_platform');
+      expect(flagged?.severity).to.equal('warning');
+    });
+  });
+
+  describe('history', () => {
+    it('records an edit with who, when, old and new value, and verifies the chain', async () => {
+      const uploaded = await request(app.url).post('/api/images').field('credit', 'Handout').field('caption', 'First caption').attach('image', fixture('IPTC.jpg')).expect(201);
+      const id = uploaded.body.id;
+      const patched = await request(app.url)
+        .patch(`/api/images/${id}`)
+        .set('X-Archive-User', 'fact-checker@desk')
+        .send({ caption: 'Corrected caption', credit: 'Office of the President of Ukraine', reason: 'Matched to the official post' })
+        .expect(200);
+      expect(patched.body.declared.caption).to.equal('Corrected caption');
+      expect(patched.body.declared.creditParts.kind).to.equal('official_handout');
+      await request(app.url).patch(`/api/images/${id}`).send({ status: 'verified', statusNote: 'Confirmed with the press office', reason: 'Phone call' }).expect(200);
+
+      const history = (await request(app.url).get(`/api/images/${id}/history`).expect(200)).body;
+      expect(history.chainValid).to.equal(true);
+      expect(history.entries.map((entry: { type: string }) => entry.type)).to.deep.equal(['created', 'edited', 'status_set']);
+      const edit = history.entries[1];
+      expect(edit.actor).to.equal('fact-checker@desk');
+      expect(edit.reason).to.equal('Matched to the official post');
+      expect(edit.changes).to.deep.include({ field: 'caption', from: 'First caption', to: 'Corrected caption' });
+      expect(edit.prevHash).to.equal(history.entries[0].hash);
+    });
+
+    it('reports the chain broken when a stored entry is altered in the database', async () => {
+      const uploaded = await request(app.url).post('/api/images').field('credit', 'Handout').field('caption', 'Before').attach('image', fixture('IPTC.jpg')).expect(201);
+      const id = uploaded.body.id;
+      await request(app.url).patch(`/api/images/${id}`).send({ caption: 'After', reason: 'Typo' }).expect(200);
+      // Someone with database access quietly rewrites what the caption used to say.
+      const result = await HistoryEntryModel.updateOne({ image: id, seq: 1 }, { $set: { 'changes.0.from': 'Something else entirely' } });
+      expect(result.modifiedCount).to.equal(1);
+      const history = (await request(app.url).get(`/api/images/${id}/history`).expect(200)).body;
+      expect(history.chainValid).to.equal(false);
+    });
+
+    it('requires a reason for an edit and refuses unknown fields', async () => {
+      const uploaded = await request(app.url).post('/api/images').attach('image', fixture('IPTC.jpg')).expect(201);
+      const missing = await request(app.url).patch(`/api/images/${uploaded.body.id}`).send({ caption: 'x' }).expect(400);
+      expect(missing.body.error.message).to.include('reason');
+      await request(app.url).patch(`/api/images/${uploaded.body.id}`).send({ sha256: 'x', reason: 'y' }).expect(400);
+      await request(app.url).patch(`/api/images/${uploaded.body.id}`).send({ status: 'maybe', reason: 'y' }).expect(400);
+      await request(app.url).patch('/api/images/0123456789abcdef01234567').send({ caption: 'x', reason: 'y' }).expect(404);
+    });
+  });
+});

@@ -1,0 +1,81 @@
+// A real app on a listening port, with the real services, a temp upload folder and the test database.
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from '../../server/app';
+import { createServices, type Services } from '../../server/services';
+import { createLogger } from '../../server/shared/logger';
+
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/images');
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+export interface TestApp {
+  url: string;
+  server: http.Server;
+  services: Services;
+  uploadDir: string;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  maxUploadBytes?: number;
+  maxPixels?: number;
+  maxFilesPerUpload?: number;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'archive-test-uploads-'));
+  const config = {
+    uploadDir,
+    limits: {
+      maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
+      maxFilesPerUpload: options.maxFilesPerUpload ?? 20,
+      maxPixels: options.maxPixels ?? 100_000_000,
+    },
+  };
+  const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const services = await createServices(config, logger);
+  await services.start();
+  const app = createApp({ config, logger, ...services });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    services,
+    uploadDir,
+    app,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(uploadDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Empties every collection of the test database (between tests that must not see each other's data). */
+export async function resetDatabase(): Promise<void> {
+  await Promise.all(Object.values(mongoose.models).map((model) => model.deleteMany({})));
+}
+
+/** Every file under the upload folder, relative to it: for asserting that nothing was left behind. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
+}
+
+/** Removes every stored file of a test app (its records are gone after resetDatabase). */
+export async function emptyUploads(app: TestApp): Promise<void> {
+  for (const folder of ['originals', 'derivatives', 'tmp']) {
+    await rm(path.join(app.uploadDir, folder), { recursive: true, force: true });
+    await mkdir(path.join(app.uploadDir, folder), { recursive: true });
+  }
+}
