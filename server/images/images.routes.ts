@@ -7,7 +7,7 @@ import { BadRequestError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import type { AppDeps } from '../app';
 import { readDeclaredUpload } from './declared';
-import { imageJson, imageSummaryJson } from './images.json';
+import { imageJson, imageSummaryJson } from './images.serialize';
 import { readImagePatch } from './images.service';
 import { removeQuietly } from './storage';
 import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';

@@ -1,7 +1,7 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
 import { analyseFile, type AnalysisLimits } from '../images/analyse';
-import { derivativeUrl } from '../images/images.json';
+import { derivativeUrl } from '../images/images.serialize';
 import type { Finding } from './findings.types';
 import { computeFindings } from './findings';
 import type { ProvenanceService } from './provenance.service';

@@ -6,10 +6,10 @@ import { z } from 'zod';
 const MB = 1024 * 1024;
 
 const positiveInt = (fallback: number) =>
-  z.coerce.number().int('must be a whole number').positive('must be greater than 0').default(fallback);
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be greater than 0').default(fallback);
 
 const schema = z.object({
-  PORT: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a TCP port (0–65535)').default(3000),
+  PORT: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(65535, 'must be a TCP port (0–65535)').default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   UPLOAD_DIR: z.string().min(1).default('./uploads'),
