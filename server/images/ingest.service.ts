@@ -3,6 +3,7 @@
 // so a crash leaves at worst unreferenced files, which the start-up repair removes.
 import path from 'node:path';
 import mongoose from 'mongoose';
+import type { LimitFunction } from 'p-limit';
 import { findOrCreateArticle } from '../articles/articles.service';
 import { parseCredit } from '../credits/credit-parser';
 import { platformForUrl } from '../credits/platforms';
@@ -24,6 +25,8 @@ export interface IngestResult {
 
 export interface IngestDeps {
   paths: UploadPaths;
+  /** Bounds how many files are decoded at once, so memory stays flat however many uploads arrive. */
+  imageWork: LimitFunction;
   limits: AnalysisLimits;
   provenance: ProvenanceService;
   history: HistoryService;
@@ -45,7 +48,7 @@ export function declaredRecord(fields: DeclaredFields) {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { paths, limits, provenance, history, logger } = deps;
+  const { paths, limits, provenance, history, logger, imageWork } = deps;
 
   /** Records a new use (caption, credit, article) of an image the archive already holds. */
   async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: string): Promise<ImageRecord> {
@@ -82,8 +85,10 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
-    const analysis = await analyseFile(upload.path, limits);
-    const derivatives = await makeDerivatives(upload.path, analysis.format, paths.derivatives, limits);
+    const { analysis, derivatives } = await imageWork(async () => {
+      const analysis = await analyseFile(upload.path, limits);
+      return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, paths.derivatives, limits) };
+    });
     const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);
     const originalPath = path.join(paths.originals, originalFile);
     const written = [path.join(paths.derivatives, derivatives.thumbnail.file), path.join(paths.derivatives, derivatives.display.file)];

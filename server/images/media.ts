@@ -30,6 +30,10 @@ export const DERIVATIVE_SIZES = { thumbnail: 400, display: 1600 } as const;
  */
 const FAIL_ON = 'error' as const;
 
+// Every pipeline here reads a file once and never again: libvips' operation cache would only hold
+// decoded pixels of finished uploads in memory, which is what bounded ingest memory cannot afford.
+sharp.cache(false);
+
 /** sharp reports AVIF and HEIC both as 'heif'. */
 const SHARP_FORMATS: Record<ImageFormat, string> = {
   jpeg: 'jpeg',

@@ -1,5 +1,6 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
+import type { LimitFunction } from 'p-limit';
 import { analyseFile, type AnalysisLimits } from '../images/analyse';
 import { derivativeUrl } from '../images/images.serialize';
 import type { Finding } from './findings.types';
@@ -28,9 +29,9 @@ export interface LookupResult {
   findings: Finding[];
 }
 
-export function createLookupService({ provenance, limits }: { provenance: ProvenanceService; limits: AnalysisLimits }) {
+export function createLookupService({ provenance, limits, imageWork }: { provenance: ProvenanceService; limits: AnalysisLimits; imageWork: LimitFunction }) {
   async function lookup(filePath: string, sha256: string): Promise<LookupResult> {
-    const analysis = await analyseFile(filePath, limits);
+    const analysis = await imageWork(() => analyseFile(filePath, limits));
     const matched = await provenance.findMatches(sha256, analysis.phash);
     const findings = computeFindings({
       declared: {},
