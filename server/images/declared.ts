@@ -8,6 +8,8 @@ export interface DeclaredFields {
   sourceUrl?: string;
   sourceNote?: string;
   printedLine?: string;
+  /** When the event happened or the picture was first posted, as the source claims. */
+  claimedDate?: Date;
 }
 
 export interface DeclaredArticle {
@@ -86,6 +88,7 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
     sourceUrl: optionalUrl(bag, 'sourceUrl'),
     sourceNote: optionalText(bag, 'sourceNote'),
     printedLine,
+    claimedDate: optionalDate(bag, 'claimedDate'),
   };
   const article: DeclaredArticle = {
     url: optionalUrl(bag, 'articleUrl'),

@@ -60,6 +60,8 @@ const imageSchema = new Schema(
       platform: String,
       sourceNote: String,
       printedLine: String,
+      /** When the event happened or the picture was first posted, as the source claims. */
+      claimedDate: Date,
     },
     /** Normalised metadata from the file (NormalisedMetadata); the raw blocks live in ImageMetadata. */
     embedded: {

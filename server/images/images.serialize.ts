@@ -56,6 +56,7 @@ export function imageJson(image: ImageRecord, articles: Map<string, ArticleRecor
       platform: declared.platform ?? null,
       sourceNote: declared.sourceNote ?? null,
       printedLine: declared.printedLine ?? null,
+      claimedDate: declared.claimedDate ?? null,
     },
     embedded: image.embedded ?? {},
     file: image.file,

@@ -5,7 +5,7 @@ import { galleryFilter, gallerySort, type GalleryQuery } from '../gallery/galler
 import type { HistoryService } from '../provenance/history.service';
 import type { ProvenanceService } from '../provenance/provenance.service';
 import { BadRequestError, NotFoundError } from '../shared/errors';
-import { optionalText, optionalUrl } from './declared';
+import { optionalDate, optionalText, optionalUrl } from './declared';
 import { ImageMetadataModel, ImageModel, VERIFICATION_STATUSES, type ImageRecord, type VerificationStatus } from './image.model';
 import { declaredRecord, type IngestService } from './ingest.service';
 import { keywordsOf } from './declared';
@@ -46,10 +46,11 @@ export interface ImagePatch {
   status?: VerificationStatus;
   statusNote?: string | null;
   evidenceUrl?: string | null;
+  claimedDate?: Date | null;
   reason: string;
 }
 
-const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'status', 'statusNote', 'evidenceUrl', 'reason'];
+const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'];
 
 /** Validates a PATCH body; `null` or "" clears a field. */
 export function readImagePatch(body: unknown): ImagePatch {
@@ -72,10 +73,11 @@ export function readImagePatch(body: unknown): ImagePatch {
     status: status as VerificationStatus | undefined,
     statusNote: clearable('statusNote', (b, n) => optionalText(b, n, 2000)),
     evidenceUrl: clearable('evidenceUrl', optionalUrl),
+    claimedDate: 'claimedDate' in bag ? (bag.claimedDate === null ? null : (optionalDate(bag, 'claimedDate') ?? null)) : undefined,
     reason,
   };
   if (Object.entries(patch).every(([key, value]) => key === 'reason' || value === undefined)) {
-    throw new BadRequestError('Nothing to change: send at least one of caption, credit, sourceUrl, status, statusNote, evidenceUrl.');
+    throw new BadRequestError('Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, status, statusNote, evidenceUrl.');
   }
   return patch;
 }
@@ -114,11 +116,11 @@ export function createImageService(deps: ImageServiceDeps) {
     const declared = { ...image.declared } as Record<string, unknown>;
     const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
     const set: Record<string, unknown> = {};
-    for (const field of ['caption', 'credit', 'sourceUrl'] as const) {
+    for (const field of ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const) {
       const next = patch[field];
       if (next === undefined) continue;
-      const previous = (declared[field] as string | undefined) ?? null;
-      if (previous === next) continue;
+      const previous = (declared[field] as string | Date | undefined) ?? null;
+      if (String(previous) === String(next)) continue;
       changes.push({ field, from: previous, to: next });
       declared[field] = next ?? undefined;
     }
@@ -129,6 +131,7 @@ export function createImageService(deps: ImageServiceDeps) {
         sourceUrl: declared.sourceUrl as string | undefined,
         sourceNote: declared.sourceNote as string | undefined,
         printedLine: declared.printedLine as string | undefined,
+        claimedDate: declared.claimedDate as Date | undefined,
       });
       set.declared = rebuilt;
       set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);

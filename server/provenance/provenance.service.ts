@@ -71,6 +71,7 @@ export function createProvenanceService({ logger }: { logger: Logger }) {
         credit: image.declared?.credit ?? undefined,
         sourceUrl: image.declared?.sourceUrl ?? undefined,
         caption: image.declared?.caption ?? undefined,
+        claimedDate: image.declared?.claimedDate ?? undefined,
       },
       embedded: (image.embedded ?? { sources: {} }) as Parameters<typeof computeFindings>[0]['embedded'],
       c2pa: image.c2pa ?? undefined,

@@ -88,6 +88,23 @@ describe('provenance API', () => {
     await conflictOn(first.body.id, second.body.id);
   });
 
+  it('compares the capture date in the file with the date the source claims', async () => {
+    // Canon_40D.jpg was taken on 2008-05-30; a source claiming the picture shows an event of 2005 cannot be right.
+    const uploaded = await request(app.url)
+      .post('/api/images')
+      .field('credit', 'Supplied')
+      .field('claimedDate', '2005-01-01')
+      .attach('image', fixture('Canon_40D.jpg'))
+      .expect(201);
+    expect(uploaded.body.declared.claimedDate).to.equal('2005-01-01T00:00:00.000Z');
+    const findings: FindingJson[] = (await request(app.url).get(`/api/images/${uploaded.body.id}/provenance`)).body.findings;
+    expect(findings.find((finding) => finding.code === 'capture.date_after_claim')?.severity).to.equal('warning');
+    // Correcting the claim through the API refreshes the report.
+    await request(app.url).patch(`/api/images/${uploaded.body.id}`).send({ claimedDate: '2008-06-01', reason: 'Source corrected the date' }).expect(200);
+    const after: FindingJson[] = (await request(app.url).get(`/api/images/${uploaded.body.id}/provenance`)).body.findings;
+    expect(after.map((finding) => finding.code)).to.not.include('capture.date_after_claim');
+  });
+
   describe('the seed case: the passport photo credited Telegram/Volodymyr Zelensky', () => {
     const credit = 'Telegram/Volodymyr Zelensky';
 
