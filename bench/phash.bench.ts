@@ -5,9 +5,10 @@
 // up among the originals. Speed: a HashIndex of 100,000 hashes answers radius-NEAR_DUPLICATE_MAX_DISTANCE
 // queries. Prints the figures and whether each target of the provenance issue is met.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openImage } from '../server/images/media';
 import sharp, { type Sharp } from 'sharp';
 import { HashIndex } from '../server/provenance/hash-index';
 import {
@@ -83,17 +84,9 @@ async function loadOriginals(): Promise<Original[]> {
   return originals;
 }
 
-/** The prebuilt sharp cannot decode HEVC, so the iPhone HEIC goes through heic-decode (libde265 in wasm). */
+/** The prebuilt sharp cannot decode HEVC; the archive's own adapter decodes the iPhone HEIC (libheif in wasm). */
 async function decodeHeic(path: string): Promise<Sharp> {
-  // heic-decode ships no types; a non-literal specifier keeps tsc from demanding a declaration file,
-  // and the shape used is pinned by this cast.
-  const specifier = 'heic-decode';
-  const { default: decode } = (await import(specifier)) as {
-    default: (input: { buffer: Buffer }) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
-  };
-  const image = await decode({ buffer: await readFile(path) });
-  const pixels = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  return sharp(pixels, { raw: { width: image.width, height: image.height, channels: 4 } });
+  return openImage(path, 'heif', { maxPixels: 100_000_000 });
 }
 
 function overlaySvg(width: number, height: number): Buffer {
