@@ -11,7 +11,7 @@ export async function findOrCreateArticle(article: DeclaredArticle): Promise<Art
   const record = await ArticleModel.findOneAndUpdate(
     filter,
     { $set: set, $setOnInsert: article.url ? { url: article.url } : {} },
-    { upsert: true, new: true, lean: true },
+    { upsert: true, returnDocument: 'after', lean: true },
   );
   return record as ArticleRecord;
 }
