@@ -36,6 +36,14 @@ export function platformName(id: string | undefined | null): string | undefined 
   return platformById(id)?.name ?? id;
 }
 
+/** Thumbnail (400w) and display (1600w) candidates; a small original has one file for both, listed once. */
+export function srcsetOf(thumbUrl?: string, thumbWidth?: number | null, displayUrl?: string, displayWidth?: number | null): string {
+  const candidates: string[] = [];
+  if (thumbUrl && thumbWidth) candidates.push(`${thumbUrl} ${thumbWidth}w`);
+  if (displayUrl && displayWidth && displayUrl !== thumbUrl && displayWidth !== thumbWidth) candidates.push(`${displayUrl} ${displayWidth}w`);
+  return candidates.join(', ');
+}
+
 type CardRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt'>;
 
 export function cardView(image: CardRecord, query: GalleryQuery): CardView {
@@ -46,9 +54,7 @@ export function cardView(image: CardRecord, query: GalleryQuery): CardView {
   const display = image.derivatives?.display;
   const thumbUrl = derivativeUrl(thumb?.file);
   const displayUrl = derivativeUrl(display?.file);
-  const srcset = [thumbUrl && thumb?.width ? `${thumbUrl} ${thumb.width}w` : undefined, displayUrl && display?.width ? `${displayUrl} ${display.width}w` : undefined]
-    .filter(Boolean)
-    .join(', ');
+  const srcset = srcsetOf(thumbUrl, thumb?.width, displayUrl, display?.width);
   const status = image.status?.value;
   const platform = image.declared?.platform ?? undefined;
   return {

@@ -1,0 +1,26 @@
+// Loads what the gallery page shows: one list query (card projection) and the article choices.
+import { ArticleModel } from '../articles/article.model';
+import type { ImageService } from '../images/images.service';
+import { trimText } from './format';
+import { cardView, CARD_SIZES, filterView, paginationView } from './gallery.view';
+import type { GalleryQuery } from './gallery.query';
+
+/** The article filter lists the most recent articles; more would make the select unusable anyway. */
+const ARTICLE_CHOICES = 200;
+
+export async function articleChoices(): Promise<Array<{ id: string; headline: string }>> {
+  const articles = await ArticleModel.find({}, { headline: 1, url: 1 }).sort({ createdAt: -1 }).limit(ARTICLE_CHOICES).lean();
+  return articles.map((article) => ({ id: String(article._id), headline: trimText(article.headline ?? article.url ?? 'Untitled article', 80) }));
+}
+
+export async function loadGalleryPage(images: ImageService, query: GalleryQuery) {
+  const [{ items, total }, articles] = await Promise.all([images.list(query), articleChoices()]);
+  return {
+    query,
+    total,
+    cards: items.map((item) => cardView(item, query)),
+    sizes: CARD_SIZES,
+    pagination: paginationView(query, total),
+    filters: filterView(query, articles),
+  };
+}

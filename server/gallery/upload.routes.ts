@@ -1,0 +1,61 @@
+// The upload page. With JavaScript, upload.js sends one request per file to POST /api/images;
+// without it the form posts here and the same ingest runs for each file.
+import { Router } from 'express';
+import type { AppDeps } from '../app';
+import { splitPrintedLine } from '../credits/credit-parser';
+import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
+import { removeQuietly } from '../images/storage';
+import { createUploadMiddleware, uploadedFiles } from '../images/upload';
+import { actorOf } from '../shared/actor';
+import { toAppError } from '../shared/error-handler';
+import { uploadFormValues, uploadResultView, type UploadOutcome } from './upload.view';
+
+export function createUploadPageRouter({ config, paths, images }: AppDeps): Router {
+  const router = Router();
+  const upload = createUploadMiddleware(paths, config.limits);
+  const limits = { maxMb: Math.round(config.limits.maxUploadBytes / (1024 * 1024)), maxFiles: config.limits.maxFilesPerUpload };
+
+  router.get('/upload', (_req, res) => {
+    res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadFormValues(undefined), limits });
+  });
+
+  router.post('/upload', upload, async (req, res) => {
+    const files = uploadedFiles(req);
+    try {
+      const values = uploadFormValues(req.body);
+      if (files.length === 0) {
+        res.status(400).render('upload.njk', { nav: 'upload', title: 'Upload', values, limits, formError: 'Choose at least one image file to upload.' });
+        return;
+      }
+      let declared: DeclaredUpload;
+      try {
+        declared = readDeclaredUpload(req.body ?? {}, splitPrintedLine);
+      } catch (rawError) {
+        const error = toAppError(rawError);
+        if (error.status >= 500) throw rawError;
+        res.status(error.status).render('upload.njk', { nav: 'upload', title: 'Upload', values, limits, formError: `${error.message} Choose the files again.` });
+        return;
+      }
+      const actor = actorOf(req);
+      const outcomes: UploadOutcome[] = [];
+      // One file at a time, like the API: a refused file is reported and the others still go in.
+      for (const file of files) {
+        try {
+          const result = await images.ingest(file, declared, actor);
+          outcomes.push({ fileName: file.originalname, outcome: result.outcome, image: result.image });
+        } catch (rawError) {
+          const error = toAppError(rawError);
+          if (error.status >= 500) throw rawError;
+          outcomes.push({ fileName: file.originalname, status: error.status, message: error.message });
+        }
+      }
+      const results = outcomes.map(uploadResultView);
+      const anyStored = results.some((result) => result.ok);
+      res.status(anyStored ? 200 : 400).render('upload-results.njk', { nav: 'upload', title: 'Upload results', results });
+    } finally {
+      await Promise.all(files.map((file) => removeQuietly(file.path)));
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,62 @@
+// View-model of the upload results page (the form post without JavaScript).
+import type { ImageRecord } from '../images/image.model';
+import { derivativeUrl } from '../images/images.serialize';
+import { trimText } from './format';
+
+export interface UploadResultView {
+  fileName: string;
+  ok: boolean;
+  status: number;
+  outcomeLabel: string;
+  href?: string;
+  caption?: string;
+  credit?: string;
+  thumbnailUrl?: string;
+  width?: number;
+  height?: number;
+  error?: string;
+}
+
+export type UploadOutcome =
+  | { fileName: string; outcome: 'created' | 'existing'; image: Pick<ImageRecord, '_id' | 'declared' | 'derivatives'> }
+  | { fileName: string; status: number; message: string };
+
+export function uploadResultView(result: UploadOutcome): UploadResultView {
+  if ('message' in result) {
+    return { fileName: result.fileName, ok: false, status: result.status, outcomeLabel: 'Not stored', error: result.message };
+  }
+  const { image } = result;
+  const thumb = image.derivatives?.thumbnail;
+  return {
+    fileName: result.fileName,
+    ok: true,
+    status: result.outcome === 'created' ? 201 : 200,
+    outcomeLabel: result.outcome === 'created' ? 'Added to the archive' : 'Already in the archive',
+    href: `/images/${String(image._id)}`,
+    caption: trimText(image.declared?.caption, 160),
+    credit: image.declared?.credit ?? undefined,
+    thumbnailUrl: derivativeUrl(thumb?.file),
+    width: thumb?.width ?? undefined,
+    height: thumb?.height ?? undefined,
+  };
+}
+
+/** The text fields the upload form keeps when it is shown again after a refusal. */
+export const UPLOAD_FORM_FIELDS = [
+  'caption',
+  'credit',
+  'sourceUrl',
+  'sourceNote',
+  'printedLine',
+  'articleUrl',
+  'articleHeadline',
+  'articlePublisher',
+  'articlePublishedAt',
+  'actor',
+] as const;
+
+export function uploadFormValues(body: Record<string, unknown> | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of UPLOAD_FORM_FIELDS) values[name] = typeof body?.[name] === 'string' ? (body[name] as string) : '';
+  return values;
+}
