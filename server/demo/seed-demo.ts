@@ -25,12 +25,15 @@ const IMAGES = [
     sourceNote: 'Still from a video shared by Volodymyr Zelensky. STAND-IN: the original file is not held.',
     label: 'Video still',
     colours: ['#3b4a5a', '#8899aa'],
+    // Different shapes as well as colours: two gradients with centred text would hash as near-duplicates.
+    shape: '<circle cx="300" cy="260" r="220" fill="#223"/><rect x="1150" y="620" width="380" height="300" fill="#dde"/>',
   },
   {
     printedLine: 'The passport belonging to a captured North Korean soldier (Telegram/Volodymyr Zelensky)',
     sourceNote: 'Posted on Telegram by Volodymyr Zelensky. STAND-IN: the original file is not held.',
     label: 'Passport photo',
     colours: ['#5a3b3b', '#c9a27e'],
+    shape: '<rect x="60" y="700" width="520" height="240" fill="#fff3e0"/><circle cx="1350" cy="220" r="170" fill="#2a1a1a"/>',
   },
 ];
 
@@ -39,10 +42,11 @@ function escapeXml(text: string): string {
 }
 
 /** A plainly labelled placeholder picture. */
-async function standIn(file: string, label: string, colours: string[]): Promise<void> {
+async function standIn(file: string, label: string, colours: string[], shape: string): Promise<void> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1000">
     <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${colours[0]}"/><stop offset="1" stop-color="${colours[1]}"/></linearGradient></defs>
     <rect width="1600" height="1000" fill="url(#g)"/>
+    ${shape}
     <text x="800" y="440" font-family="DejaVu Sans, sans-serif" font-size="96" font-weight="bold" fill="#fff" text-anchor="middle">STAND-IN IMAGE</text>
     <text x="800" y="560" font-family="DejaVu Sans, sans-serif" font-size="56" fill="#fff" text-anchor="middle">${escapeXml(label)}</text>
     <text x="800" y="660" font-family="DejaVu Sans, sans-serif" font-size="36" fill="#fff" text-anchor="middle">The original file is not available to this archive</text>
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   try {
     for (const image of IMAGES) {
       const file = path.join(services.paths.tmp, `demo-${image.label.replace(/\W+/g, '-')}.jpg`);
-      await standIn(file, image.label, image.colours);
+      await standIn(file, image.label, image.colours, image.shape);
       const bytes = await readFile(file);
       const upload = { path: file, size: bytes.length, originalname: `${image.label} (stand-in).jpg`, sha256: createHash('sha256').update(bytes).digest('hex') } as HashedUpload;
       const declared = readDeclaredUpload({ ...ARTICLE, printedLine: image.printedLine, sourceNote: image.sourceNote }, splitPrintedLine);

@@ -19,11 +19,11 @@ const PROVENANCE: Record<ProvenanceBadge, BadgeView> = {
   held_elsewhere: {
     key: 'held_elsewhere',
     label: 'Held elsewhere',
-    symbol: '⧉',
+    symbol: '⇄',
     tone: 'warn',
     description: 'The archive holds this picture under another credit too.',
   },
-  neutral: { key: 'neutral', label: 'No signal', symbol: '·', tone: 'info', description: 'Nothing in the file confirms or contradicts the credit.' },
+  neutral: { key: 'neutral', label: 'Not confirmed', symbol: '·', tone: 'info', description: 'Nothing in the file confirms or contradicts the credit.' },
 };
 
 const STATUS: Record<VerificationStatus, BadgeView> = {
