@@ -116,6 +116,7 @@ export function createImageService(deps: ImageServiceDeps) {
     const declared = { ...image.declared } as Record<string, unknown>;
     const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
     const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
     for (const field of ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const) {
       const next = patch[field];
       if (next === undefined) continue;
@@ -144,14 +145,15 @@ export function createImageService(deps: ImageServiceDeps) {
       const previous = (status as Record<string, unknown>)[key] ?? null;
       if (previous === next) continue;
       statusChanges.push({ field, from: previous, to: next });
-      set[`status.${key}`] = next ?? undefined;
+      if (next === null) unset[`status.${key}`] = '';
+      else set[`status.${key}`] = next;
     }
     if (statusChanges.length > 0) {
       set['status.setBy'] = actor;
       set['status.setAt'] = new Date();
     }
     if (changes.length === 0 && statusChanges.length === 0) return image;
-    await ImageModel.updateOne({ _id: image._id }, { $set: set });
+    await ImageModel.updateOne({ _id: image._id }, Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set });
     if (changes.length > 0) await deps.history.append(image._id, { type: 'edited', actor, changes, reason: patch.reason });
     if (statusChanges.length > 0) await deps.history.append(image._id, { type: 'status_set', actor, changes: statusChanges, reason: patch.reason });
     await deps.provenance.refresh(image._id, { alsoMatches: true });

@@ -160,6 +160,18 @@ describe('provenance API', () => {
       expect(history.chainValid).to.equal(false);
     });
 
+    it('clears a field sent as null and records who set the status', async () => {
+      const uploaded = await request(app.url).post('/api/images').attach('image', fixture('IPTC.jpg')).expect(201);
+      const id = uploaded.body.id;
+      await request(app.url).patch(`/api/images/${id}`).set('X-Archive-User', 'editor').send({ status: 'disputed', statusNote: 'Same picture seen in 2019', reason: 'Reverse search' }).expect(200);
+      const cleared = await request(app.url).patch(`/api/images/${id}`).send({ statusNote: null, reason: 'Note was about another picture' }).expect(200);
+      expect(cleared.body.status.value).to.equal('disputed');
+      expect(cleared.body.status.setBy).to.equal('anonymous');
+      expect(cleared.body.status).to.not.have.property('note');
+      const history = (await request(app.url).get(`/api/images/${id}/history`)).body;
+      expect(history.entries.at(-1).changes).to.deep.equal([{ field: 'statusNote', from: 'Same picture seen in 2019', to: null }]);
+    });
+
     it('requires a reason for an edit and refuses unknown fields', async () => {
       const uploaded = await request(app.url).post('/api/images').attach('image', fixture('IPTC.jpg')).expect(201);
       const missing = await request(app.url).patch(`/api/images/${uploaded.body.id}`).send({ caption: 'x' }).expect(400);
