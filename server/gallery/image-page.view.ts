@@ -169,7 +169,8 @@ export interface ChainStep {
   who?: string;
   rows: Row[];
   note?: string;
-  changes?: Array<{ field: string; from: string; to: string }>;
+  /** `from` is absent when the field had no value before (a first setting, not a change). */
+  changes?: Array<{ field: string; from?: string; to: string }>;
 }
 
 const CHANGE_TITLES: Record<string, string> = {
@@ -207,7 +208,8 @@ export function provenanceChain(image: ImageRecord, articles: Map<string, Articl
   const declared = image.declared ?? {};
   const steps: ChainStep[] = [];
 
-  const camera = [e.make, e.model].filter(Boolean).join(' ');
+  // Many cameras repeat the make in the model ("Canon" / "Canon EOS 40D").
+  const camera = e.model && e.make && e.model.toLowerCase().startsWith(e.make.toLowerCase()) ? e.model : [e.make, e.model].filter(Boolean).join(' ');
   const place = gpsOf(e);
   const captureRows = rows([
     { label: 'Camera', value: camera || undefined },
@@ -272,7 +274,7 @@ export function provenanceChain(image: ImageRecord, articles: Map<string, Articl
       note: entry.reason ? `Reason: ${entry.reason}` : undefined,
       changes: (entry.changes ?? []).map((change) => ({
         field: FIELD_LABELS[change.field] ?? change.field,
-        from: changeValue(change.from),
+        from: change.from === null || change.from === undefined || change.from === '' ? undefined : changeValue(change.from),
         to: changeValue(change.to),
       })),
     });

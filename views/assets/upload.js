@@ -70,6 +70,11 @@
       img.alt = '';
       img.src = URL.createObjectURL(file);
       img.addEventListener('load', function () { URL.revokeObjectURL(img.src); });
+      // A file named .jpg that is not one: no broken-image icon, just the words.
+      img.addEventListener('error', function () {
+        URL.revokeObjectURL(img.src);
+        preview.replaceChildren(el('span', 'thumb-box__missing', 'No preview'));
+      });
       preview.appendChild(img);
     } else {
       preview.appendChild(el('span', 'thumb-box__missing', 'No preview'));
