@@ -53,7 +53,7 @@ export function formatInteger(n: number): string {
 export function hostOf(url: unknown): string | undefined {
   if (typeof url !== 'string' || url === '') return undefined;
   try {
-    return new URL(url).host.replace(/^www\./, '');
+    return new URL(url).host.replace(/^www\./, '') || undefined;
   } catch {
     return undefined;
   }

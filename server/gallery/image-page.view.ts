@@ -364,7 +364,10 @@ export function rawMetadataJson(raw: unknown, maxString = 2000, maxTotal = 400_0
     },
     2,
   );
-  return json.length > maxTotal ? `${json.slice(0, maxTotal)}\n… (cut: ${json.length} characters in all; the API has the rest)` : json;
+  // Number arrays (EXIF versions, colour matrices) on one line instead of one number per line. Only
+  // pretty-printed arrays match (a newline after "["): JSON strings never hold a raw newline.
+  const compact = json.replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_match, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
+  return compact.length > maxTotal ? `${compact.slice(0, maxTotal)}\n… (cut: ${compact.length} characters in all; the API has the rest)` : compact;
 }
 
 export interface ImagePageView {

@@ -1,6 +1,6 @@
 // In a real browser against a real listening app: upload through the upload page with progress,
 // read the image page, filter the gallery by credit, and browse and page with JavaScript off.
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -153,7 +153,7 @@ describe('e2e: upload, image page, gallery', function () {
       ['Bush-dog.jpg', 'Reuters'],
     ]) {
       const form = new FormData();
-      form.append('image', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(fixture(name)))]), name);
+      form.append('image', new Blob([await readFile(fixture(name))]), name);
       form.append('credit', credit);
       form.append('caption', `Fixture ${name}`);
       const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form });
