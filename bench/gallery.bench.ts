@@ -127,13 +127,16 @@ export async function fill(from: number, to: number, files: RealFile[], articles
 interface Scenario {
   name: string;
   path: string;
+  /** false: timed as a query only. Its count takes seconds at 100,000 records on the embedded
+   *  database, and 50 connections of it would queue the single-threaded server for minutes. */
+  load?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
   { name: 'gallery /', path: '/' },
   { name: 'credit filter', path: '/?credit=Telegram%2FVolodymyr%20Zelensky' },
   { name: 'platform + status', path: '/?platform=telegram&status=verified' },
-  { name: 'text search', path: '/?q=passport' },
+  { name: 'text search', path: '/?q=passport', load: false },
   { name: 'page 50', path: '/?page=50' },
 ];
 
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
       const app = await startArchiveProcess({ DATA_DIR: dataDir, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn' });
       try {
         const rows: LoadResult[] = [];
-        for (const scenario of SCENARIOS) {
+        for (const scenario of SCENARIOS.filter((s) => s.load !== false)) {
           const row = await load(app.url, scenario);
           rows.push(row);
           console.log(`  ${row.name.padEnd(18)} p50 ${String(row.p50).padStart(4)} ms   p99 ${String(row.p99).padStart(4)} ms   ${row.rps.toFixed(0).padStart(6)} req/s${row.errors ? `   ${row.errors} errors` : ''}`);
