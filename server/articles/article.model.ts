@@ -14,6 +14,8 @@ const articleSchema = new Schema(
 
 articleSchema.index({ url: 1 }, { unique: true, partialFilterExpression: { url: { $type: 'string' } } });
 articleSchema.index({ headline: 1, publisher: 1 });
+// The gallery's article filter lists the most recent articles.
+articleSchema.index({ createdAt: -1 });
 
 export type ArticleRecord = InferSchemaType<typeof articleSchema> & { _id: mongoose.Types.ObjectId };
 export const ArticleModel = mongoose.model('Article', articleSchema);

@@ -118,12 +118,14 @@ const imageSchema = new Schema(
 
 // Each index serves a query the pages or the API make; see server/gallery/gallery.query.ts.
 imageSchema.index({ createdAt: -1, _id: -1 });
-imageSchema.index({ 'declared.creditKey': 1, createdAt: -1 });
-imageSchema.index({ 'declared.platform': 1, createdAt: -1 });
-imageSchema.index({ 'status.value': 1, createdAt: -1 });
-imageSchema.index({ hasGps: 1, createdAt: -1 });
-imageSchema.index({ 'embedded.capturedAt': -1 });
-imageSchema.index({ 'uses.article': 1 });
+// Filters are equality on the leading field, then the gallery's sort (newest first, _id breaking ties),
+// so one index both selects and orders the page.
+imageSchema.index({ 'declared.creditKey': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'declared.platform': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'status.value': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ hasGps: 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'uses.article': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });
 imageSchema.index({ phash: 1 });
 imageSchema.index({ originalFile: 1 });
