@@ -150,9 +150,28 @@ const XMP_PREFIX_BY_EXIFTOOL_GROUP: Record<string, string> = {
   'XMP-iptcExt': 'Iptc4xmpExt',
 };
 
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** exifr's XMP parser leaves XML character references in values ("&lt;"); the text as written is what we keep. */
+export function decodeXmlEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return XML_ENTITIES[name.toLowerCase()] ?? whole;
+    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+function decodeStrings(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return decodeXmlEntities(value);
+  if (Array.isArray(value)) return value.map(decodeStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, decodeStrings(item)]));
+  return value;
+}
+
 /** exifr's `sidecar(…, {mergeOutput:false}, 'xmp')` output → `{ prefix: { prop: value } }` keyed by canonical prefix. */
 export function xmpFromExifr(parsed: unknown): JsonObject | undefined {
-  const safe = asObject(toJsonSafe(parsed));
+  const jsonSafe = toJsonSafe(parsed);
+  const safe = asObject(jsonSafe === undefined ? undefined : decodeStrings(jsonSafe));
   if (!safe) return undefined;
   const xmlns = asObject(safe.xmlns) ?? {};
   const out: JsonObject = {};
