@@ -1,6 +1,7 @@
 // Lint: ESLint's and typescript-eslint's recommended rules, without type-aware rules to stay fast in CI.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'uploads/', 'data/', 'test/artifacts/', '.scratch/', 'bench/.work/'] },
@@ -15,6 +16,6 @@ export default tseslint.config(
   },
   {
     files: ['views/assets/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', XMLHttpRequest: 'readonly', FormData: 'readonly', URL: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: globals.browser },
   },
 );

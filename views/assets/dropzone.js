@@ -1,5 +1,4 @@
 // Lets a file be dropped onto the check form's box; the form still posts as it would without script.
-/* global DataTransfer */
 (function () {
   'use strict';
   document.documentElement.classList.add('js');
