@@ -47,6 +47,7 @@ export const UPLOAD_FORM_FIELDS = [
   'credit',
   'sourceUrl',
   'sourceNote',
+  'claimedDate',
   'printedLine',
   'articleUrl',
   'articleHeadline',

@@ -227,8 +227,10 @@
         var value = entry.fields[spec.name].value.trim();
         if (value) data.append(spec.name, value);
       });
-      var note = sharedValue('sourceNote');
-      if (note) data.append('sourceNote', note);
+      ['sourceNote', 'claimedDate'].forEach(function (name) {
+        var value = sharedValue(name);
+        if (value) data.append(name, value);
+      });
       form.querySelectorAll('[data-article]').forEach(function (field) {
         if (field.value.trim()) data.append(field.name, field.value.trim());
       });
