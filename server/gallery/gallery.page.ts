@@ -1,5 +1,5 @@
 // Loads what the gallery page shows: one list query (card projection) and the article choices.
-import { ArticleModel } from '../articles/article.model';
+import { ArticleModel, articlesGeneration } from '../articles/article.model';
 import type { ImageService } from '../images/images.service';
 import { trimText } from './format';
 import { cardView, CARD_SIZES, filterView, paginationView } from './gallery.view';
@@ -8,7 +8,22 @@ import type { GalleryQuery } from './gallery.query';
 /** The article filter lists the most recent articles; more would make the select unusable anyway. */
 const ARTICLE_CHOICES = 200;
 
-export async function articleChoices(): Promise<Array<{ id: string; headline: string }>> {
+type ArticleChoice = { id: string; headline: string };
+
+// Every gallery page shows the article filter; the list only changes when an article is written.
+let cachedChoices: { generation: number; choices: Promise<ArticleChoice[]> } | undefined;
+
+export function articleChoices(): Promise<ArticleChoice[]> {
+  const generation = articlesGeneration();
+  if (cachedChoices?.generation !== generation) {
+    const choices = loadArticleChoices();
+    cachedChoices = { generation, choices };
+    choices.catch(() => (cachedChoices = undefined));
+  }
+  return cachedChoices.choices;
+}
+
+async function loadArticleChoices(): Promise<ArticleChoice[]> {
   const articles = await ArticleModel.find({}, { headline: 1, url: 1 }).sort({ createdAt: -1 }).limit(ARTICLE_CHOICES).lean();
   return articles.map((article) => ({ id: String(article._id), headline: trimText(article.headline ?? article.url ?? 'Untitled article', 80) }));
 }
