@@ -1,8 +1,15 @@
 /**
  * Chooses how to read a collection for a filter + sort: the _id key, a secondary index (equality
  * prefix, optional range on the next field, and/or an order that satisfies the sort), or a full
- * scan. The plan only produces *candidates*; the caller always re-checks the whole filter with
- * mingo, so a plan may over-approximate but must never miss a matching document.
+ * scan. A plan produces *candidates*; unless the plan is `exact`, the caller re-checks the whole
+ * filter with mingo, so an inexact plan may over-approximate but must never miss a document.
+ *
+ * Equalities the driving index cannot take become *probes*: an EXISTS lookup of the document's
+ * key in another index (a point lookup on that index's primary key), so `{platform, status}` with
+ * an index on each is filtered inside SQLite, in the driving index's order, without decoding a
+ * document. When every condition of the filter is answered by the driving ranges and the probes
+ * with values whose index encoding is exact (strings, booleans, ObjectIds, dates), the plan is
+ * exact: counts become `SELECT count(*)` on the index and skips an OFFSET over index rows.
  */
 import { ObjectId, type Document } from 'bson';
 import { encodeValue, invert, numericValue, prefixEnd, typeBracket } from './key-encoding';
@@ -16,6 +23,19 @@ export interface KeyRange {
   upper?: Buffer;
 }
 
+/** An equality checked by looking the row up in another index. */
+export interface Probe {
+  table: string;
+  /** The probe index's key for its equality fields. */
+  prefix: Buffer;
+  /**
+   * 0: the probe key is `prefix` alone. Otherwise the probe index continues with the same fields
+   * (and relative directions) as the driving key after its equality prefix, so the probe key is
+   * `prefix` followed by the driving key from this 1-based byte offset.
+   */
+  tailFrom: number;
+}
+
 export interface Plan {
   kind: 'collscan' | 'idscan' | 'ixscan';
   index?: IndexInfo;
@@ -27,13 +47,41 @@ export interface Plan {
   sortCovered: boolean;
   /** Multikey scans may return a document more than once. */
   dedupe: boolean;
+  probes: Probe[];
+  /** Ranges and probes decide the whole filter: rows need no document check. */
+  exact: boolean;
 }
 
 export type SortSpec = Array<[string, 1 | -1]>;
 
+interface Range {
+  lower?: unknown;
+  lowerStrict?: boolean;
+  upper?: unknown;
+  upperStrict?: boolean;
+}
+
 interface Predicate {
+  /** Any one of these values ($eq, literal, $in): usable as an index equality. */
   eq?: unknown[];
-  range?: { lower?: unknown; upper?: unknown };
+  /** Every one of these values ($all of scalars). */
+  all?: unknown[];
+  range?: Range;
+  /** Every condition on the path is expressed above, with values whose key encoding is exact. */
+  exact: boolean;
+}
+
+interface Extracted {
+  preds: Map<string, Predicate>;
+  /** False when the filter has conditions the predicates do not express ($or, $expr, ...). */
+  exact: boolean;
+}
+
+/** A membership condition: the path holds (one of) `values`. */
+interface Atom {
+  path: string;
+  values: unknown[];
+  covered: boolean;
 }
 
 const MAX_RANGES = 500;
@@ -55,63 +103,131 @@ function isIndexableScalar(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'boolean' || v instanceof Date || v instanceof ObjectId;
 }
 
+/**
+ * Values whose index key matches exactly the documents MongoDB's equality would match. Numbers are
+ * left out (keys are doubles, so Decimal128/large Longs collide), and null (it also matches
+ * missing fields and is subtle through arrays).
+ */
+function isExactValue(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || v instanceof ObjectId || (v instanceof Date && !Number.isNaN(v.getTime()));
+}
+
+/** Range bounds are exact for strings and dates (one type bracket, no numeric rounding). */
+function isExactRangeValue(v: unknown): boolean {
+  return typeof v === 'string' || (v instanceof Date && !Number.isNaN(v.getTime()));
+}
+
+function exactPath(path: string): boolean {
+  // 'a.0' matches both an array position and a field named "0"; keys only know one of them.
+  return !path.split('.').some((p) => p === '' || /^\d+$/.test(p));
+}
+
 /** Per-path predicates from the top level of a filter (and of a top-level $and). */
-export function extractPredicates(filter: Document): Map<string, Predicate> {
+export function extractPredicates(filter: Document): Extracted {
   const preds = new Map<string, Predicate>();
+  let exact = true;
   const visit = (f: Document): void => {
     for (const [key, value] of Object.entries(f)) {
       if (key === '$and' && Array.isArray(value)) {
-        for (const sub of value) if (isDocument(sub)) visit(sub);
+        for (const sub of value) {
+          if (isDocument(sub)) visit(sub);
+          else exact = false;
+        }
         continue;
       }
-      if (key.startsWith('$')) continue;
-      const pred = preds.get(key) ?? {};
+      if (key.startsWith('$')) {
+        exact = false;
+        continue;
+      }
+      const seen = preds.has(key);
+      const pred = preds.get(key) ?? { exact: true };
+      // Two conditions on one path are merged loosely for planning; mingo checks the rest.
+      if (seen) pred.exact = false;
+      if (!exactPath(key)) pred.exact = false;
       if (isDocument(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
         for (const [op, arg] of Object.entries(value)) {
-          if (op === '$eq' && isIndexableScalar(arg)) pred.eq = [arg];
-          else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(isIndexableScalar)) {
+          if (op === '$eq' && isIndexableScalar(arg)) {
+            pred.eq = [arg];
+            if (!isExactValue(arg)) pred.exact = false;
+          } else if (op === '$in' && Array.isArray(arg) && arg.length > 0 && arg.every(isIndexableScalar)) {
             if (!pred.eq) pred.eq = arg;
+            else pred.exact = false;
+            if (!arg.every(isExactValue)) pred.exact = false;
+          } else if (op === '$all' && Array.isArray(arg) && arg.length > 0 && arg.every((v) => isIndexableScalar(v) && v !== null)) {
+            pred.all = arg;
+            if (!arg.every(isExactValue)) pred.exact = false;
           } else if ((op === '$gt' || op === '$gte') && isIndexableScalar(arg) && arg !== null) {
-            pred.range = { ...pred.range, lower: arg };
+            pred.range = { ...pred.range, lower: arg, lowerStrict: op === '$gt' };
+            if (!isExactRangeValue(arg)) pred.exact = false;
           } else if ((op === '$lt' || op === '$lte') && isIndexableScalar(arg) && arg !== null) {
-            pred.range = { ...pred.range, upper: arg };
+            pred.range = { ...pred.range, upper: arg, upperStrict: op === '$lt' };
+            if (!isExactRangeValue(arg)) pred.exact = false;
+          } else {
+            pred.exact = false;
           }
         }
       } else if (isIndexableScalar(value)) {
         pred.eq = [value];
+        if (!isExactValue(value)) pred.exact = false;
+      } else {
+        pred.exact = false;
       }
-      if (pred.eq || pred.range) preds.set(key, pred);
+      if (pred.eq && pred.range) pred.exact = false;
+      if (pred.eq || pred.range || pred.all) preds.set(key, pred);
+      else exact = false;
     }
   };
   visit(filter);
-  return preds;
+  return { preds, exact };
 }
 
-function rangeFor(r: { lower?: unknown; upper?: unknown }): KeyRange | undefined {
+/**
+ * Key bounds for a range on the field after `prefix`. Exact: $gt skips every key that starts with
+ * the bound's encoding (encodings are prefix-free), $lte includes them, $lt stops before them.
+ */
+function rangeFor(prefix: Buffer, r: Range): KeyRange | undefined {
   const lowEnc = r.lower !== undefined ? encodeValue(r.lower) : undefined;
   const highEnc = r.upper !== undefined ? encodeValue(r.upper) : undefined;
   if (lowEnc && highEnc && lowEnc[0] !== highEnc[0]) return undefined; // different types: let mingo decide
   const bracket = typeBracket(r.lower !== undefined ? r.lower : r.upper);
-  // Bounds are inclusive even for $gt/$lt: the residual mingo filter removes the boundary itself.
-  return { lower: lowEnc ?? bracket.start, upper: highEnc ? prefixEnd(highEnc) : bracket.end };
+  const lower = lowEnc
+    ? (r.lowerStrict ? prefixEnd(Buffer.concat([prefix, lowEnc])) : Buffer.concat([prefix, lowEnc]))
+    : Buffer.concat([prefix, bracket.start]);
+  const upper = highEnc
+    ? (r.upperStrict ? Buffer.concat([prefix, highEnc]) : prefixEnd(Buffer.concat([prefix, highEnc])))
+    : Buffer.concat([prefix, bracket.end]);
+  return { lower, upper };
 }
 
 interface Candidate {
   plan: Plan;
   score: number;
+  eqCount: number;
+  usedRange: boolean;
+  bounded: boolean;
 }
 
-function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds: Map<string, Predicate>, sort: SortSpec): Candidate | undefined {
+function atomsOf(preds: Map<string, Predicate>): Atom[] {
+  const atoms: Atom[] = [];
+  for (const [path, p] of preds) {
+    if (p.eq) atoms.push({ path, values: p.eq, covered: false });
+    for (const v of p.all ?? []) atoms.push({ path, values: [v], covered: false });
+  }
+  return atoms;
+}
+
+function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds: Map<string, Predicate>, sort: SortSpec): Candidate {
   const multikey = index?.multikey ?? false;
   const dir0 = fields[0].dir;
   let prefixes: Buffer[] = [Buffer.alloc(0)];
   let eqCount = 0;
   for (const f of fields) {
     const p = preds.get(f.path);
-    if (!p?.eq) break;
+    const values = p?.eq ?? (p?.all ? [p.all[0]] : undefined);
+    if (!values) break;
     const next: Buffer[] = [];
     for (const prefix of prefixes) {
-      for (const v of p.eq) {
+      for (const v of values) {
         const enc = encodeValue(v);
         next.push(Buffer.concat([prefix, f.dir === dir0 ? enc : invert(enc)]));
       }
@@ -125,13 +241,9 @@ function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds:
   const rangeField = fields[eqCount];
   const rp = rangeField ? preds.get(rangeField.path) : undefined;
   if (rp?.range && !multikey && rangeField.dir === dir0 && prefixes.length === 1) {
-    const r = rangeFor(rp.range);
+    const r = rangeFor(prefixes[0], rp.range);
     if (r) {
-      const prefix = prefixes[0];
-      ranges = [{
-        lower: Buffer.concat([prefix, r.lower ?? Buffer.alloc(0)]),
-        upper: r.upper ? Buffer.concat([prefix, r.upper]) : prefix.length ? prefixEnd(prefix) : undefined,
-      }];
+      ranges = [r];
       usedRange = true;
     }
   }
@@ -170,12 +282,14 @@ function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds:
       }
     }
   }
-  if (eqCount === 0 && !usedRange && !(sortCovered && sort.length > 0)) return undefined;
   let score = eqCount * 4 + (usedRange ? 2 : 0) + (sortCovered && sort.length > 0 ? 1 : 0);
   if (index === undefined || (index.unique && eqCount === fields.length)) score += 3;
   if (ranges.length > 1 && sort.length > 0) sortCovered = false;
   return {
     score,
+    eqCount,
+    usedRange,
+    bounded: eqCount > 0 || usedRange,
     plan: {
       kind: index ? 'ixscan' : 'idscan',
       index,
@@ -183,28 +297,130 @@ function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds:
       ranges,
       descending,
       sortCovered,
-      dedupe: multikey,
+      // A multikey index holds one key per distinct combination of values, so a single range that
+      // fixes every field returns each document once.
+      dedupe: multikey && !(eqCount === fields.length && prefixes.length === 1),
+      probes: [],
+      exact: false,
     },
   };
 }
 
-export function choosePlan(coll: CollectionInfo | undefined, filter: Document, sort: SortSpec, hint?: unknown): Plan {
-  const collscan: Plan = { kind: 'collscan', indexName: '', ranges: [{}], descending: false, sortCovered: sort.length === 0, dedupe: false };
-  if (!coll) return collscan;
-  const preds = extractPredicates(filter);
-  const candidates: Candidate[] = [];
-  const idCandidate = planForIndex([{ path: '_id', dir: 1 }], undefined, preds, sort);
-  if (idCandidate) candidates.push(idCandidate);
-  for (const index of coll.indexes) {
-    // Sparse and partial indexes do not hold every document, so they cannot answer arbitrary queries.
-    if (index.sparse || index.partial) continue;
-    const c = planForIndex(index.fields, index, preds, sort);
-    if (c) candidates.push(c);
+/** Marks what the driving plan answers, adds probes for the rest, and decides exactness. */
+function completePlan(c: Candidate, extracted: Extracted, indexes: IndexInfo[]): void {
+  const { plan } = c;
+  const preds = extracted.preds;
+  const atoms = atomsOf(preds);
+  const fields = plan.index?.fields ?? (plan.kind === 'idscan' ? [{ path: '_id', dir: 1 as const }] : []);
+  // Atoms taken by the equality prefix (the first atom of each prefix field, as planForIndex did).
+  for (const f of fields.slice(0, c.eqCount)) {
+    const atom = atoms.find((a) => a.path === f.path);
+    if (atom) atom.covered = true;
   }
-  if (typeof hint === 'string' || isDocument(hint)) {
+  const rangePath = c.usedRange ? fields[c.eqCount].path : undefined;
+  // The driving key is a fixed-length equality prefix followed by these fields (for tail probes).
+  const tail = plan.kind === 'ixscan' && plan.ranges.length === 1 && !c.usedRange ? fields.slice(c.eqCount) : undefined;
+  const tailFrom = tail ? (plan.ranges[0].lower?.length ?? 0) + 1 : 0;
+  const dir0 = fields[0]?.dir ?? 1;
+  for (const atom of atoms) {
+    if (atom.covered || atom.values.length !== 1) continue;
+    for (const ix of indexes) {
+      // The driving index itself qualifies too: `$all: [a, b]` drives by a and probes b.
+      if (ix.sparse || ix.partial || ix.fields[0].path !== atom.path) continue;
+      const parts: Buffer[] = [];
+      const used: Atom[] = [];
+      for (let j = 0; j < ix.fields.length; j++) {
+        const f = ix.fields[j];
+        const a = j === 0 ? atom : atoms.find((x) => x.path === f.path && x.values.length === 1);
+        if (!a) break;
+        const enc = encodeValue(a.values[0]);
+        parts.push(f.dir === ix.fields[0].dir ? enc : invert(enc));
+        used.push(a);
+      }
+      let probe: Probe | undefined;
+      for (let j = parts.length; j >= 1 && !probe; j--) {
+        const rest = ix.fields.slice(j);
+        if (rest.length === 0) probe = { table: ix.table, prefix: Buffer.concat(parts.slice(0, j)), tailFrom: 0 };
+        else if (tail && rest.length === tail.length && rest.every((f, t) => f.path === tail[t].path && (f.dir === ix.fields[0].dir) === (tail[t].dir === dir0))) {
+          probe = { table: ix.table, prefix: Buffer.concat(parts.slice(0, j)), tailFrom };
+        }
+        if (probe) for (const a of used.slice(0, j)) a.covered = true;
+      }
+      if (probe) {
+        plan.probes.push(probe);
+        break;
+      }
+    }
+  }
+  let exact = extracted.exact && atoms.every((a) => a.covered);
+  for (const [path, p] of preds) {
+    if (!p.exact) exact = false;
+    if (p.range && path !== rangePath) exact = false;
+  }
+  plan.exact = exact;
+}
+
+export interface PlanContext {
+  /** Documents in the collection. */
+  total: number;
+  /** Index rows in the plan's ranges, counted up to `cap` (cached by the caller). */
+  estimate(plan: Plan, cap: number): number;
+}
+
+const ESTIMATE_CAP = 20_000;
+
+export interface PlanOptions {
+  hint?: unknown;
+  /** Rows the caller wants (skip + limit); undefined = all of them (count, update, distinct). */
+  want?: number;
+}
+
+export function choosePlan(coll: CollectionInfo | undefined, filter: Document, sort: SortSpec, options: PlanOptions = {}, ctx?: PlanContext): Plan {
+  const extracted = extractPredicates(filter);
+  const collscan: Plan = {
+    kind: 'collscan', indexName: '', ranges: [{}], descending: false, sortCovered: sort.length === 0, dedupe: false, probes: [], exact: false,
+  };
+  if (!coll) return collscan;
+  // Sparse and partial indexes do not hold every document, so they cannot answer arbitrary queries.
+  const usable = coll.indexes.filter((ix) => !ix.sparse && !ix.partial);
+  const useful = (c: Candidate) => c.bounded || (c.plan.sortCovered && sort.length > 0);
+  const candidates: Candidate[] = [];
+  const idCandidate = planForIndex([{ path: '_id', dir: 1 }], undefined, extracted.preds, sort);
+  if (useful(idCandidate)) candidates.push(idCandidate);
+  for (const index of usable) {
+    const c = planForIndex(index.fields, index, extracted.preds, sort);
+    if (useful(c)) candidates.push(c);
+  }
+  candidates.push({ plan: collscan, score: 0, eqCount: 0, usedRange: false, bounded: false });
+  for (const c of candidates) completePlan(c, extracted, usable);
+  if (typeof options.hint === 'string' || isDocument(options.hint)) {
+    const hint = options.hint;
     const hinted = candidates.find((c) => (typeof hint === 'string' ? c.plan.indexName === hint : JSON.stringify(c.plan.index?.spec.key ?? { _id: 1 }) === JSON.stringify(hint)));
     if (hinted) return hinted.plan;
   }
-  candidates.sort((a, b) => b.score - a.score);
-  return candidates[0]?.plan ?? collscan;
+  if (!ctx || candidates.length === 1) {
+    candidates.sort((a, b) => b.score - a.score);
+    return candidates[0].plan;
+  }
+  // Cost in "probe units": an index row checked inside SQLite costs ~1, a document decoded and
+  // matched with mingo ~10. Bounded ranges are counted (capped, cached); their smallest count
+  // bounds the number of matches, which says how far a sort-ordered walk goes to fill the page.
+  const N = Math.max(1, ctx.total);
+  const rowsOf = new Map<Candidate, number>();
+  let matches = N;
+  for (const c of candidates) {
+    const rows = c.bounded ? ctx.estimate(c.plan, ESTIMATE_CAP) : N;
+    rowsOf.set(c, rows);
+    if (c.bounded && c.eqCount > 0 && c.plan.ranges.length === 1) matches = Math.min(matches, rows);
+  }
+  const want = options.want;
+  const cost = (c: Candidate): number => {
+    const rows = rowsOf.get(c)!;
+    const perRow = c.plan.exact ? 1 + 0.5 * c.plan.probes.length : 10;
+    if (sort.length > 0 && !c.plan.sortCovered) return rows * perRow + Math.min(rows, matches) * 12;
+    const scanned = want === undefined ? rows : Math.min(rows, (want * rows) / Math.max(1, Math.min(matches, rows)));
+    return scanned * perRow;
+  };
+  candidates.sort((a, b) => cost(a) - cost(b) || b.score - a.score);
+  return candidates[0].plan;
 }

@@ -3,6 +3,7 @@
  * Anything structurally wrong throws ProtocolError, which makes the server drop that one connection.
  */
 import { deserialize, serialize, type Document } from 'bson';
+import { serializeReply } from './raw-bson';
 import { crc32c, HEADER_SIZE, MAX_BSON_OBJECT_SIZE, type RawMessage } from './wire';
 
 export const OP_REPLY = 1;
@@ -132,7 +133,7 @@ function header(totalLength: number, responseTo: number, opCode: number): Buffer
 }
 
 export function encodeOpMsg(responseTo: number, doc: Document): Buffer {
-  const payload = serialize(doc, { ignoreUndefined: true });
+  const payload = serializeReply(doc);
   const prefix = Buffer.alloc(5); // flagBits (0) + section kind 0
   return Buffer.concat([header(HEADER_SIZE + 5 + payload.length, responseTo, OP_MSG), prefix, payload]);
 }

@@ -45,13 +45,26 @@ export interface CollectionInfo {
   uuid: Buffer;
   options: Document;
   indexes: IndexInfo[];
+  /** Changes on every write to the collection (and on catalog reloads): keys the caches below. */
+  version: number;
+  /** Derived values (document count, range estimates) valid for `version` only. */
+  cache?: { version: number; values: Map<string, number> };
 }
 
-export interface StoredRow {
-  rid: number;
-  doc: Document;
-  size: number;
+/** A stored document as read: its BSON bytes, decoded only when someone asks for `doc`. */
+export class StoredRow {
+  private decoded?: Document;
+  constructor(readonly rid: number, readonly bytes: Buffer) {}
+  get doc(): Document {
+    return (this.decoded ??= deserialize(this.bytes, BSON_READ));
+  }
+  get size(): number {
+    return this.bytes.length;
+  }
 }
+
+/** Keeps the derived-value caches small; they are rebuilt on demand. */
+const MAX_CACHED_VALUES = 1000;
 
 type Stmt = Database.Statement<unknown[], unknown>;
 
@@ -62,6 +75,8 @@ export class Storage {
   private collections = new Map<string, CollectionInfo>();
   private stmts = new Map<string, Stmt>();
   private depth = 0;
+  /** Source of collection versions; never reused, so a reloaded catalog invalidates every cache. */
+  private clock = 0;
 
   constructor(dbPath: string) {
     fs.mkdirSync(dbPath, { recursive: true });
@@ -101,7 +116,7 @@ export class Storage {
     }>;
     for (const c of colls) {
       const info: CollectionInfo = {
-        id: c.id, db: c.db, name: c.name, table: `c_${c.id}`, uuid: c.uuid, options: deserialize(c.options), indexes: [],
+        id: c.id, db: c.db, name: c.name, table: `c_${c.id}`, uuid: c.uuid, options: deserialize(c.options), indexes: [], version: ++this.clock,
       };
       for (const i of idx) if (i.coll_id === c.id) info.indexes.push(makeIndexInfo(i.id, deserialize(i.spec), i.multikey === 1));
       this.collections.set(`${c.db}.${c.name}`, info);
@@ -153,7 +168,7 @@ export class Storage {
         .run(db, name, uuid, serialize(options));
       const id = Number(res.lastInsertRowid);
       this.db.exec(`CREATE TABLE c_${id} (rid INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE, doc BLOB NOT NULL)`);
-      const info: CollectionInfo = { id, db, name, table: `c_${id}`, uuid, options, indexes: [] };
+      const info: CollectionInfo = { id, db, name, table: `c_${id}`, uuid, options, indexes: [], version: ++this.clock };
       this.collections.set(`${db}.${name}`, info);
       return info;
     });
@@ -193,8 +208,26 @@ export class Storage {
     }
   }
 
+  /** Marks the collection changed, invalidating its cached counts and estimates. */
+  touch(coll: CollectionInfo): void {
+    coll.version = ++this.clock;
+  }
+
+  /** A value derived from the collection's contents, computed once per collection version. */
+  cached(coll: CollectionInfo, key: string, compute: () => number): number {
+    if (!coll.cache || coll.cache.version !== coll.version) coll.cache = { version: coll.version, values: new Map() };
+    const values = coll.cache.values;
+    let v = values.get(key);
+    if (v === undefined) {
+      v = compute();
+      if (values.size >= MAX_CACHED_VALUES) values.clear();
+      values.set(key, v);
+    }
+    return v;
+  }
+
   count(coll: CollectionInfo): number {
-    return (this.stmt(`SELECT COUNT(*) AS n FROM ${coll.table}`).get() as { n: number }).n;
+    return this.cached(coll, 'count', () => (this.stmt(`SELECT COUNT(*) AS n FROM ${coll.table}`).get() as { n: number }).n);
   }
 
   dataSize(coll: CollectionInfo): number {
@@ -204,6 +237,7 @@ export class Storage {
   // ---- indexes -------------------------------------------------------------------------------
 
   createIndex(coll: CollectionInfo, spec: Document): void {
+    this.touch(coll);
     this.transaction(() => {
       const res = this.db
         .prepare('INSERT INTO indexes (coll_id, name, spec) VALUES (?, ?, ?)')
@@ -230,6 +264,7 @@ export class Storage {
   }
 
   dropIndex(coll: CollectionInfo, index: IndexInfo): void {
+    this.touch(coll);
     this.transaction(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${index.table}`);
       this.db.prepare('DELETE FROM indexes WHERE id = ?').run(index.id);
@@ -286,6 +321,7 @@ export class Storage {
   // ---- documents -----------------------------------------------------------------------------
 
   insertDocument(coll: CollectionInfo, doc: Document): void {
+    this.touch(coll);
     const id = encodeValue(doc._id);
     const bytes = serialize(doc);
     let rid: number;
@@ -299,6 +335,7 @@ export class Storage {
   }
 
   replaceDocument(coll: CollectionInfo, rid: number, oldDoc: Document, newDoc: Document): void {
+    this.touch(coll);
     const id = encodeValue(newDoc._id);
     this.stmt(`UPDATE ${coll.table} SET doc = ? WHERE rid = ?`).run(serialize(newDoc), rid);
     for (const index of coll.indexes) {
@@ -311,6 +348,7 @@ export class Storage {
   }
 
   deleteDocument(coll: CollectionInfo, rid: number, doc: Document): void {
+    this.touch(coll);
     const id = encodeValue(doc._id);
     this.stmt(`DELETE FROM ${coll.table} WHERE rid = ?`).run(rid);
     for (const index of coll.indexes) this.deleteIndexKeys(coll, index, id, doc);
@@ -318,12 +356,16 @@ export class Storage {
 
   getByRid(coll: CollectionInfo, rid: number): StoredRow | undefined {
     const row = this.stmt(`SELECT doc FROM ${coll.table} WHERE rid = ?`).get(rid) as { doc: Buffer } | undefined;
-    return row ? { rid, doc: deserialize(row.doc, BSON_READ), size: row.doc.length } : undefined;
+    return row ? new StoredRow(rid, row.doc) : undefined;
   }
 
-  /** Runs a read statement with keyset-continuation parameters and decodes documents. */
-  readRows(sql: string, params: unknown[]): Array<{ rid: number; k: Buffer; id: Buffer; doc: Buffer }> {
-    return this.stmt(sql).all(...params) as Array<{ rid: number; k: Buffer; id: Buffer; doc: Buffer }>;
+  /** Runs a cached read statement. */
+  all<T>(sql: string, params: unknown[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  get<T>(sql: string, params: unknown[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
   }
 }
 

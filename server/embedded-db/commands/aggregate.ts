@@ -6,7 +6,7 @@ import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { MongoCommandError } from '../errors';
 import { isDocument } from '../paths';
-import { findRows, type FindSpec } from '../query';
+import { countMatches, findRows, type FindSpec } from '../query';
 import { decodeDocument } from '../storage';
 import { collectionName, optionalNonNegative, refuseCollation, type CommandContext, type CommandDef } from './context';
 import { textNotSupported } from './crud';
@@ -39,6 +39,36 @@ function pushdown(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
   return { spec, rest: pipeline.slice(i) };
 }
 
+function isConstant(v: unknown): boolean {
+  return v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && !v.startsWith('$'));
+}
+
+/**
+ * When the rest of the pipeline only counts the documents ({$group: {_id: constant, n: {$sum: 1}}}
+ * or {$count: 'n'}), a function building its single output document from the count.
+ */
+function countStage(rest: Document[]): ((n: number) => Document) | undefined {
+  if (rest.length !== 1) return undefined;
+  const stage = rest[0];
+  if (typeof stage.$count === 'string' && stage.$count.length > 0 && !stage.$count.startsWith('$') && !stage.$count.includes('.')) {
+    const field = stage.$count;
+    return (n) => ({ [field]: n });
+  }
+  const group = stage.$group;
+  if (!isDocument(group) || !('_id' in group) || !isConstant(group._id)) return undefined;
+  const sums: Array<[string, number]> = [];
+  for (const [field, acc] of Object.entries(group)) {
+    if (field === '_id') continue;
+    if (!isDocument(acc) || Object.keys(acc).length !== 1 || typeof acc.$sum !== 'number' || !Number.isInteger(acc.$sum)) return undefined;
+    sums.push([field, acc.$sum]);
+  }
+  return (n) => {
+    const doc: Document = { _id: group._id };
+    for (const [field, k] of sums) doc[field] = n * k;
+    return doc;
+  };
+}
+
 function checkStages(pipeline: Document[], top: boolean): void {
   pipeline.forEach((stage, idx) => {
     const name = Object.keys(stage)[0];
@@ -67,12 +97,20 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
   checkStages(pipeline, true);
   const coll = ctx.storage.getCollection(ctx.db, name);
   const { spec, rest } = pushdown(pipeline);
+  const batchSize = optionalNonNegative(cmd.cursor as Document, 'batchSize');
+  const ns = `${ctx.db}.${name}`;
+  const counted = countStage(rest);
+  if (counted) {
+    // countDocuments: [{$match}, ({$skip}, {$limit},) {$group: {_id: <constant>, n: {$sum: 1}}}]
+    // is answered by countMatches (on the index alone when the plan is exact).
+    const n = countMatches(ctx.storage, coll, spec.filter ?? {}, spec.skip ?? 0, spec.limit ?? 0, cmd.hint);
+    const docs = n === 0 ? [] : [counted(n)];
+    return ctx.cursors.open(ns, { next: () => { const d = docs.shift(); return d ? { doc: d } : undefined; } }, { batchSize });
+  }
   const rows = findRows(ctx.storage, coll, spec);
   const source = (function* () {
     for (const row of rows) yield row.doc;
   })();
-  const batchSize = optionalNonNegative(cmd.cursor as Document, 'batchSize');
-  const ns = `${ctx.db}.${name}`;
   if (rest.length === 0) {
     return ctx.cursors.open(ns, { next: () => { const r = source.next(); return r.done ? undefined : { doc: r.value }; } }, { batchSize });
   }
@@ -85,7 +123,7 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
       collectionResolver: (foreign: string) => {
         const fc = storage.getCollection(db, foreign);
         if (!fc) return [];
-        return storage.readRows(`SELECT rid, rid AS k, id, doc FROM ${fc.table} ORDER BY rid`, []).map((r) => decodeDocument(r.doc));
+        return storage.all<{ doc: Buffer }>(`SELECT doc FROM ${fc.table} ORDER BY rid`, []).map((r) => decodeDocument(r.doc));
       },
     });
     out = agg.stream(source);

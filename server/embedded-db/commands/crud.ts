@@ -5,7 +5,8 @@ import { fromIterator, type DocSource } from '../cursors';
 import { MongoCommandError } from '../errors';
 import { encodeValue } from '../key-encoding';
 import { EMPTY_ARRAY, isDocument, MISSING, valuesAtPath } from '../paths';
-import { findRows } from '../query';
+import { countMatches, findRows } from '../query';
+import { compileRawProjection, projectRaw, RawDocument } from '../raw-bson';
 import type { CollectionInfo, StoredRow } from '../storage';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update';
 import { MAX_BSON_OBJECT_SIZE } from '../wire';
@@ -229,8 +230,21 @@ function find(cmd: Document, ctx: CommandContext): Document {
   if (filter.$text !== undefined) throw textNotSupported();
   const coll = ctx.storage.getCollection(ctx.db, name);
   const rows = findRows(ctx.storage, coll, { filter, sort, skip, limit, hint: cmd.hint });
-  const transform = projection && Object.keys(projection).length ? projector(projection) : undefined;
-  return ctx.cursors.open(`${ctx.db}.${name}`, rowsSource(rows), { batchSize, singleBatch: cmd.singleBatch === true, transform });
+  const options = { batchSize, singleBatch: cmd.singleBatch === true };
+  const hasProjection = projection !== undefined && Object.keys(projection).length > 0;
+  const raw = hasProjection ? compileRawProjection(projection) : undefined;
+  if (!hasProjection || raw) {
+    // Documents go out as the stored bytes (or an inclusion cut out of them): no decode/encode.
+    return ctx.cursors.open(`${ctx.db}.${name}`, {
+      next() {
+        const r = rows.next();
+        if (r.done) return undefined;
+        const bytes = raw ? projectRaw(r.value.bytes, raw) : r.value.bytes;
+        return { doc: new RawDocument(bytes) as unknown as Document, size: bytes.length };
+      },
+    }, options);
+  }
+  return ctx.cursors.open(`${ctx.db}.${name}`, rowsSource(rows), { ...options, transform: projector(projection) });
 }
 
 export function textNotSupported(): MongoCommandError {
@@ -256,14 +270,7 @@ function count(cmd: Document, ctx: CommandContext): Document {
   const skip = optionalNonNegative(cmd, 'skip');
   const limit = optionalNonNegative(cmd, 'limit');
   const coll = ctx.storage.getCollection(ctx.db, name);
-  if (!coll) return { n: 0, ok: 1 };
-  if (Object.keys(query).length === 0) {
-    const total = Math.max(0, ctx.storage.count(coll) - (skip ?? 0));
-    return { n: limit ? Math.min(limit, total) : total, ok: 1 };
-  }
-  let n = 0;
-  for (const _row of findRows(ctx.storage, coll, { filter: query, skip, limit, hint: cmd.hint })) n++;
-  return { n, ok: 1 };
+  return { n: countMatches(ctx.storage, coll, query, skip ?? 0, limit ?? 0, cmd.hint), ok: 1 };
 }
 
 function distinct(cmd: Document, ctx: CommandContext): Document {
