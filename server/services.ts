@@ -16,9 +16,9 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
   const limits = { maxPixels: config.limits.maxPixels };
-  // One decode per core: libvips already uses every core inside one pipeline, so more at once
-  // only adds memory (measured by npm run bench:ingest), not throughput.
-  const imageWork = pLimit(os.availableParallelism());
+  // libvips already uses every core inside one pipeline, so more decodes at once only add memory
+  // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
+  const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));
   const history = createHistoryService();
   const provenance = createProvenanceService({ logger });
   const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger });
