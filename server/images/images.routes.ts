@@ -8,7 +8,7 @@ import { toAppError } from '../shared/error-handler';
 import type { AppDeps } from '../app';
 import { readDeclaredUpload } from './declared';
 import { imageJson, imageSummaryJson } from './images.serialize';
-import { readImagePatch } from './images.service';
+import { articlesOf, readImagePatch } from './images.service';
 import { removeQuietly } from './storage';
 import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';
 
@@ -26,8 +26,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
       const actor = actorOf(req);
       if (!isMultiUpload(req)) {
         const result = await images.ingest(files[0], declared, actor);
-        const { image, articles } = await images.get(String(result.image._id));
-        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(image, articles), outcome: result.outcome });
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await articlesOf(result.image)), outcome: result.outcome });
         return;
       }
       const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));
@@ -55,8 +54,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
   router.patch('/api/images/:id', async (req, res) => {
     const patch = readImagePatch(req.body);
     const updated = await images.update(req.params.id, patch, actorOf(req));
-    const { articles } = await images.get(String(updated._id));
-    res.json(imageJson(updated, articles));
+    res.json(imageJson(updated, await articlesOf(updated)));
   });
 
   return router;

@@ -33,6 +33,13 @@ export interface ImageDetail {
   articles: Map<string, ArticleRecord>;
 }
 
+/** The articles an image's uses point at, by id. */
+export async function articlesOf(image: Pick<ImageRecord, 'uses'>): Promise<Map<string, ArticleRecord>> {
+  const articleIds = (image.uses ?? []).map((use) => use.article).filter((value): value is mongoose.Types.ObjectId => Boolean(value));
+  const articles = articleIds.length > 0 ? await ArticleModel.find({ _id: { $in: articleIds } }).lean<ArticleRecord[]>() : [];
+  return new Map(articles.map((article) => [String(article._id), article]));
+}
+
 export interface ImageServiceDeps {
   ingest: IngestService;
   history: HistoryService;
@@ -99,9 +106,7 @@ export function createImageService(deps: ImageServiceDeps) {
   async function get(id: string): Promise<ImageDetail> {
     const image = await ImageModel.findById(parseImageId(id)).lean<ImageRecord>();
     if (!image) throw new NotFoundError('No image with this id is in the archive.');
-    const articleIds = image.uses.map((use) => use.article).filter((value): value is mongoose.Types.ObjectId => Boolean(value));
-    const articles = articleIds.length > 0 ? await ArticleModel.find({ _id: { $in: articleIds } }).lean<ArticleRecord[]>() : [];
-    return { image, articles: new Map(articles.map((article) => [String(article._id), article])) };
+    return { image, articles: await articlesOf(image) };
   }
 
   async function rawMetadata(id: string): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
