@@ -5,10 +5,16 @@
  * a few real derivative files made from the fixtures. Before each run the gallery's own queries are
  * timed against the database directly, so a slow page can be traced to the query that makes it slow.
  *
+ * Requests carry a browser's Accept and Accept-Encoding headers. The gallery keeps rendered views in
+ * a page cache (server/gallery/page-cache.ts), so repeated requests for one view are mostly cache
+ * hits; each row prints its share of hits, and the "varied" row spreads requests over 1,200 views
+ * to measure the render path itself (not one of the issue's targets, printed as info).
+ *
  *   npm run bench:gallery            (BENCH_SIZES=10000,100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=50)
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -130,7 +136,15 @@ interface Scenario {
   /** false: timed as a query only. Its count takes seconds at 100,000 records on the embedded
    *  database, and 50 connections of it would queue the single-threaded server for minutes. */
   load?: boolean;
+  /** Each request asks for one of these instead of `path` (chosen at random). */
+  varied?: string[];
 }
+
+/** 1,200 distinct views (6 filters × pages 1–200): the page cache keeps a view for 2 s, so at the
+ *  request rates reached here nearly every request renders its page afresh. */
+const VARIED_VIEWS = ['', 'credit=Reuters&', 'platform=telegram&', 'status=verified&', 'gps=yes&', 'sort=oldest&'].flatMap((filter) =>
+  Array.from({ length: 200 }, (_, i) => `/?${filter}page=${i + 1}`),
+);
 
 const SCENARIOS: Scenario[] = [
   { name: 'gallery /', path: '/' },
@@ -138,7 +152,11 @@ const SCENARIOS: Scenario[] = [
   { name: 'platform + status', path: '/?platform=telegram&status=verified' },
   { name: 'text search', path: '/?q=passport', load: false },
   { name: 'page 50', path: '/?page=50' },
+  { name: 'varied (uncached)', path: VARIED_VIEWS[0], varied: VARIED_VIEWS },
 ];
+
+/** What a browser sends for a page; the gallery answers gzip when it is accepted. */
+const BROWSER_HEADERS = { accept: 'text/html,application/xhtml+xml', 'accept-encoding': 'gzip, deflate, br' };
 
 /** Times the gallery's two queries (page of cards, total count) directly, median of 15 runs. */
 async function timeQueries(): Promise<Array<{ name: string; listMs: number; countMs: number }>> {
@@ -170,20 +188,37 @@ interface LoadResult {
   p99: number;
   rps: number;
   errors: number;
+  /** Share of responses served from the page cache (X-Cache: hit). */
+  hitRatio: number;
+  /** The issue's targets are for `/` and filtered views; the varied run shows the render path. */
+  target: boolean;
 }
 
 async function load(url: string, scenario: Scenario): Promise<LoadResult> {
-  const check = await fetch(url + scenario.path);
+  const check = await fetch(url + scenario.path, { headers: BROWSER_HEADERS });
   if (!check.ok) throw new Error(`${scenario.path} answered ${check.status}`);
+  const served = { hit: 0, all: 0 };
+  const request = {
+    setupRequest: (req: autocannon.Request) => (scenario.varied ? { ...req, path: scenario.varied[Math.floor(Math.random() * scenario.varied.length)] } : req),
+    onResponse: (_status: number, _body: string, _context: object, headers?: IncomingHttpHeaders) => {
+      served.all++;
+      // autocannon keys headers as the server spelled them.
+      if (Object.entries(headers ?? {}).some(([name, value]) => name.toLowerCase() === 'x-cache' && value === 'hit')) served.hit++;
+    },
+  };
+  const options = { url: url + scenario.path, headers: BROWSER_HEADERS, requests: [request] };
   // Warm-up: template compilation, connection pool, SQLite page cache.
-  await autocannon({ url: url + scenario.path, connections: 10, duration: 2 });
-  const result = await autocannon({ url: url + scenario.path, connections: CONNECTIONS, duration: SECONDS });
+  await autocannon({ ...options, connections: 10, duration: 2 });
+  served.hit = served.all = 0;
+  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: SECONDS });
   return {
     name: scenario.name,
     p50: result.latency.p50,
     p99: result.latency.p99,
     rps: result.requests.average,
     errors: result.errors + result.timeouts + result.non2xx,
+    hitRatio: served.all ? served.hit / served.all : 0,
+    target: !scenario.varied,
   };
 }
 
@@ -216,7 +251,9 @@ async function main(): Promise<void> {
         for (const scenario of SCENARIOS.filter((s) => s.load !== false)) {
           const row = await load(app.url, scenario);
           rows.push(row);
-          console.log(`  ${row.name.padEnd(18)} p50 ${String(row.p50).padStart(4)} ms   p99 ${String(row.p99).padStart(4)} ms   ${row.rps.toFixed(0).padStart(6)} req/s${row.errors ? `   ${row.errors} errors` : ''}`);
+          console.log(
+            `  ${row.name.padEnd(18)} p50 ${String(row.p50).padStart(4)} ms   p99 ${String(row.p99).padStart(4)} ms   ${row.rps.toFixed(0).padStart(6)} req/s   ${(row.hitRatio * 100).toFixed(1).padStart(5)}% from cache${row.errors ? `   ${row.errors} errors` : ''}`,
+          );
         }
         results.set(size, rows);
       } finally {
@@ -239,8 +276,8 @@ async function main(): Promise<void> {
       const ratio = row.p50 / Math.max(1, base.p50);
       const p50ok = ratio <= 3;
       const ok = p99ok && p50ok && row.errors === 0;
-      allMet &&= ok;
-      console.log(`  ${ok ? 'MET   ' : 'NOT MET'} ${row.name.padEnd(18)} p99 ${row.p99} ms${p99ok ? '' : ' (over 100)'}, p50 ${base.p50} → ${row.p50} ms (×${ratio.toFixed(2)})${row.errors ? `, ${row.errors} errors` : ''}`);
+      if (row.target) allMet &&= ok;
+      console.log(`  ${row.target ? (ok ? 'MET    ' : 'NOT MET') : '(info) '} ${row.name.padEnd(18)} p99 ${row.p99} ms${p99ok ? '' : ' (over 100)'}, p50 ${base.p50} → ${row.p50} ms (×${ratio.toFixed(2)})${row.errors ? `, ${row.errors} errors` : ''}`);
     }
     console.log(allMet ? '\nAll targets met.' : '\nSome targets NOT met.');
     process.exitCode = allMet ? 0 : 1;

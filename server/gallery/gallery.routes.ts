@@ -1,19 +1,41 @@
 // The browser pages. Each route: middleware, one loader or service call, a render.
-import { Router } from 'express';
+import { Router, type Application } from 'express';
 import type { AppDeps } from '../app';
+import { articlesGeneration } from '../articles/article.model';
 import { createArticlesRouter } from '../articles/articles.routes';
+import { imagesGeneration } from '../images/image.model';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
-import { parseGalleryQuery } from './gallery.query';
+import { galleryQueryString, parseGalleryQuery } from './gallery.query';
 import { createImagePageRouter } from './image-page.routes';
+import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
+
+/** How long another process's writes can take to show in this process's gallery (see page-cache.ts). */
+const GALLERY_PAGE_MAX_AGE_MS = 2000;
+/** About 500 gallery pages of 48 cards. */
+const GALLERY_CACHE_BYTES = 32 * 1024 * 1024;
+
+function renderView(app: Application, view: string, locals: object): Promise<string> {
+  return new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+}
 
 export function createGalleryRouter(deps: AppDeps): Router {
   const router = Router();
+  // The gallery is the page everyone opens and it changes only on writes: each view is rendered
+  // once per write generation of the images and articles it shows.
+  const galleryPages = createPageCache({
+    generation: () => `${imagesGeneration()}.${articlesGeneration()}`,
+    maxAgeMs: GALLERY_PAGE_MAX_AGE_MS,
+    maxBytes: GALLERY_CACHE_BYTES,
+  });
 
   router.get('/', async (req, res) => {
     const query = parseGalleryQuery(req.query as Record<string, unknown>);
-    res.render('gallery.njk', { nav: 'gallery', title: 'Gallery', ...(await loadGalleryPage(deps.images, query)) });
+    const page = await galleryPages.get(galleryQueryString(query), async () =>
+      renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', ...(await loadGalleryPage(deps.images, query)) }),
+    );
+    sendPage(req, res, page);
   });
 
   router.use(createImagePageRouter(deps));

@@ -1,6 +1,7 @@
 // The image record: what was declared about the image (caption, credit, source, article uses)
 // is kept apart from what the file itself says (embedded metadata, sharp facts).
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { countWrites } from '../db/write-generation';
 
 export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
@@ -131,6 +132,9 @@ imageSchema.index({ phash: 1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });
+
+/** Changes after every write to image records: the gallery's page cache is keyed on it. */
+export const imagesGeneration = countWrites(imageSchema);
 
 export type ImageRecord = InferSchemaType<typeof imageSchema> & { _id: mongoose.Types.ObjectId };
 export type ImageDocument = HydratedDocument<InferSchemaType<typeof imageSchema>>;

@@ -1,0 +1,61 @@
+// Rendered pages kept in memory, keyed by their canonical URL and the write generation of the data
+// they show. A write through this process changes the generation, so the next request renders
+// afresh; the time limit bounds how stale a page can be when another process wrote (several app
+// instances sharing one MongoDB). Concurrent requests for a page being rendered share the render.
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Request, Response } from 'express';
+import { LRUCache } from 'lru-cache';
+
+export interface RenderedPage {
+  body: Buffer;
+  /** The same body gzipped once, for the browsers that accept it (all of them). */
+  gzipped: Buffer;
+  /** Strong validator of `body`; the gzipped form's differs, as a different representation. */
+  etag: string;
+}
+
+export interface PageCacheOptions {
+  /** The data's write generation; part of every key, so a write makes older entries unreachable. */
+  generation: () => string;
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+export type PageCache = ReturnType<typeof createPageCache>;
+
+export function createPageCache(options: PageCacheOptions) {
+  type Render = () => Promise<string>;
+  const cache = new LRUCache<string, RenderedPage, Render>({
+    maxSize: options.maxBytes,
+    sizeCalculation: (page) => page.body.length + page.gzipped.length,
+    ttl: options.maxAgeMs,
+    fetchMethod: async (_key, _stale, { context: render }) => {
+      const body = Buffer.from(await render());
+      return { body, gzipped: gzipSync(body), etag: createHash('sha1').update(body).digest('base64url') };
+    },
+  });
+
+  return {
+    /** The page for `url`, rendered by `render` unless a current rendering is cached. `cached` is
+     *  false when this request waited for a render (its own or a concurrent one). */
+    async get(url: string, render: () => Promise<string>): Promise<{ page: RenderedPage; cached: boolean }> {
+      const status: LRUCache.Status<string, RenderedPage, Render> = {};
+      const page = await cache.fetch(`${options.generation()} ${url}`, { context: render, status });
+      // fetch() only resolves undefined when told to allow stale or aborted results; neither is set.
+      if (!page) throw new Error(`The page cache returned nothing for ${url}`);
+      return { page, cached: status.fetch === 'hit' };
+    },
+  };
+}
+
+/** Sends a cached page: browsers revalidate it each time and get 304 while it is unchanged.
+ *  X-Cache says whether it was rendered for this request, for benchmarks and operators. */
+export function sendPage(req: Request, res: Response, { page, cached }: { page: RenderedPage; cached: boolean }): void {
+  const gzip = req.acceptsEncodings('gzip') === 'gzip';
+  res.type('html');
+  res.vary('Accept-Encoding');
+  res.set({ ETag: gzip ? `"${page.etag}-gzip"` : `"${page.etag}"`, 'Cache-Control': 'no-cache', 'X-Cache': cached ? 'hit' : 'miss' });
+  if (gzip) res.set('Content-Encoding', 'gzip');
+  res.send(gzip ? page.gzipped : page.body);
+}

@@ -1,0 +1,123 @@
+// The gallery's page cache: unit behaviour of the cache, then the real gallery over HTTP.
+import { gunzipSync } from 'node:zlib';
+import { expect } from 'chai';
+import request from 'supertest';
+import { createPageCache } from '../../server/gallery/page-cache';
+import { ImageModel } from '../../server/images/image.model';
+import { emptyUploads, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
+
+describe('page cache', () => {
+  let generation = 0;
+  let renders = 0;
+  const cache = () => createPageCache({ generation: () => String(generation), maxAgeMs: 60_000, maxBytes: 1024 * 1024 });
+  const render = (html: string) => async () => {
+    renders++;
+    return html;
+  };
+
+  beforeEach(() => {
+    generation = 0;
+    renders = 0;
+  });
+
+  it('renders a page once per write generation, with its gzipped form and a validator', async () => {
+    const pages = cache();
+    const { page: first, cached: firstCached } = await pages.get('/', render('<p>one</p>'));
+    const { page: again, cached: againCached } = await pages.get('/', render('<p>not rendered</p>'));
+    expect(renders).to.equal(1);
+    expect([firstCached, againCached]).to.deep.equal([false, true]);
+    expect(again.body.toString()).to.equal('<p>one</p>');
+    expect(gunzipSync(first.gzipped).toString()).to.equal('<p>one</p>');
+    generation++;
+    const { page: after } = await pages.get('/', render('<p>two</p>'));
+    expect(renders).to.equal(2);
+    expect(after.body.toString()).to.equal('<p>two</p>');
+    expect(after.etag).not.to.equal(first.etag);
+  });
+
+  it('keeps each URL apart', async () => {
+    const pages = cache();
+    await pages.get('/', render('home'));
+    const { page: second } = await pages.get('/?page=2', render('page two'));
+    expect(second.body.toString()).to.equal('page two');
+    expect(renders).to.equal(2);
+  });
+
+  it('shares one render among concurrent requests for the same page', async () => {
+    const pages = cache();
+    const results = await Promise.all(Array.from({ length: 10 }, () => pages.get('/', render('shared'))));
+    expect(renders).to.equal(1);
+    expect(results.every(({ page }) => page.body.toString() === 'shared')).to.equal(true);
+    expect(results.filter(({ cached }) => !cached)).to.have.length(10);
+  });
+
+  it('does not keep a failed render', async () => {
+    const pages = cache();
+    let failure: unknown;
+    await pages
+      .get('/', async () => {
+        throw new Error('database down');
+      })
+      .catch((error: unknown) => (failure = error));
+    expect((failure as Error).message).to.equal('database down');
+    expect((await pages.get('/', render('recovered'))).page.body.toString()).to.equal('recovered');
+  });
+
+  it('renders again once an entry is older than the maximum age', async () => {
+    const pages = createPageCache({ generation: () => '0', maxAgeMs: 30, maxBytes: 1024 * 1024 });
+    await pages.get('/', render('old'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await pages.get('/', render('new'))).page.body.toString()).to.equal('new');
+  });
+});
+
+describe('gallery page caching over HTTP', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp();
+    await resetDatabase();
+    await request(app.url).post('/api/images').field('caption', 'Original caption of the dog').field('credit', 'Reuters').attach('image', fixture('Bush-dog.jpg')).expect(201);
+  });
+  after(async () => {
+    await resetDatabase();
+    await emptyUploads(app);
+    await app.close();
+  });
+
+  it('answers a revalidation with 304 and serves gzip to clients that accept it', async () => {
+    const plain = await request(app.url).get('/').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['cache-control']).to.equal('no-cache');
+    expect(plain.headers.vary).to.match(/Accept-Encoding/);
+    expect(plain.headers['content-encoding']).to.equal(undefined);
+    expect(plain.text).to.contain('Original caption of the dog');
+    await request(app.url).get('/').set('Accept-Encoding', 'identity').set('If-None-Match', plain.headers.etag).expect(304);
+
+    // superagent gunzips the body itself, so equal text means the gzip was valid and the same page.
+    const zipped = await request(app.url).get('/').set('Accept-Encoding', 'gzip').expect(200);
+    expect(zipped.headers['content-encoding']).to.equal('gzip');
+    expect(zipped.headers.etag).not.to.equal(plain.headers.etag);
+    expect(zipped.text).to.equal(plain.text);
+  });
+
+  it('shows a write at once, whether it came through the API or straight through the model', async () => {
+    const before = await request(app.url).get('/?credit=Reuters').expect(200);
+    expect((await request(app.url).get('/?credit=Reuters').expect(200)).headers['x-cache']).to.equal('hit');
+    const [image] = await ImageModel.find({}, { _id: 1 }).lean();
+
+    await request(app.url).patch(`/api/images/${image._id}`).send({ caption: 'Caption edited through the API', reason: 'typo' }).expect(200);
+    const afterApi = await request(app.url).get('/?credit=Reuters').expect(200);
+    expect(afterApi.text).to.contain('Caption edited through the API');
+    expect(afterApi.headers.etag).not.to.equal(before.headers.etag);
+    expect(afterApi.headers['x-cache']).to.equal('miss');
+
+    await ImageModel.updateOne({ _id: image._id }, { $set: { 'declared.caption': 'Caption edited in the database' } });
+    const afterModel = await request(app.url).get('/?credit=Reuters').expect(200);
+    expect(afterModel.text).to.contain('Caption edited in the database');
+  });
+
+  it('caches each view under its canonical query, so equivalent URLs share a page', async () => {
+    const [a, b] = await Promise.all([request(app.url).get('/?page=1&sort=newest').expect(200), request(app.url).get('/').expect(200)]);
+    expect(a.headers.etag).to.equal(b.headers.etag);
+  });
+});
