@@ -13,7 +13,7 @@ import { createUploadPageRouter } from './upload.routes';
 
 /** How long another process's writes can take to show in this process's gallery (see page-cache.ts). */
 const GALLERY_PAGE_MAX_AGE_MS = 2000;
-/** About 500 gallery pages of 48 cards. */
+/** About 4,000 gallery views of 48 cards (gzipped). */
 const GALLERY_CACHE_BYTES = 32 * 1024 * 1024;
 
 function renderView(app: Application, view: string, locals: object): Promise<string> {
