@@ -54,4 +54,23 @@ describe('start-up repair', () => {
     expect(await HistoryEntryModel.countDocuments({ image: uploaded.body.id })).to.equal(1);
     await request(app.url).get(`/media/derivatives/${repaired!.derivatives!.display!.file}`).expect(200);
   });
+
+  it('computes the report of a record written just before a crash, and reports a record whose original is gone', async () => {
+    await resetDatabase();
+    const kept = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const lost = await request(app.url).post('/api/images').field('credit', 'AP').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    await ImageModel.updateOne({ _id: kept.body.id }, { $unset: { 'provenance.computedAt': 1, 'provenance.badge': 1 } });
+    const lostRecord = await ImageModel.findById(lost.body.id).lean();
+    await rm(path.join(app.uploadDir, 'originals', lostRecord!.originalFile));
+
+    const report = await repairStorage(app.services.paths, { provenance: app.services.provenance, logger: createLogger('silent'), maxPixels: 100_000_000 });
+
+    expect(report.reportsRefreshed).to.equal(1);
+    const refreshed = await ImageModel.findById(kept.body.id).lean();
+    expect(refreshed!.provenance?.computedAt).to.be.instanceOf(Date);
+    expect(refreshed!.provenance?.badge).to.be.a('string');
+    expect(report.recordsMissingOriginal).to.deep.equal([lost.body.id]);
+    // Reported, not deleted: its captions and history are curated work.
+    expect(await ImageModel.countDocuments({ _id: lost.body.id })).to.equal(1);
+  });
 });
