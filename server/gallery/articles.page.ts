@@ -1,6 +1,8 @@
 // Loads and shapes the article pages: the list of articles, and one article's images in printed order.
 import mongoose from 'mongoose';
 import { ArticleModel, type ArticleRecord } from '../articles/article.model';
+import type { DescribedImageRecord } from '../articles/described-image.model';
+import { openDescribedImagesOf } from '../articles/described-images.service';
 import { CARD_PROJECTION } from '../images/images.service';
 import { ImageModel, type ImageRecord } from '../images/image.model';
 import { derivativeUrl } from '../images/images.serialize';
@@ -56,44 +58,81 @@ export interface ArticleImageView {
   status: BadgeView;
 }
 
+/** An image the article printed or described that the archive has no file for yet. */
+export interface DescribedImageView {
+  position: number;
+  id: string;
+  printedLine: string;
+  description?: string;
+  /** The upload page, filled in from this record; the file uploaded there takes this place. */
+  uploadHref: string;
+  added?: string;
+  addedBy?: string;
+}
+
 type ArticleImageRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'status' | 'provenance' | 'uses'>;
 
-/** One entry per use in this article, in the order the uses were added: the order they were printed. */
-export function articleImages(articleId: string, images: ArticleImageRecord[]): ArticleImageView[] {
-  const entries = images.flatMap((image) =>
-    (image.uses ?? []).filter((use) => String(use.article) === articleId).map((use) => ({ image, use })),
+/**
+ * One entry per use in this article and per described image still without a file, in the order
+ * they were recorded: the order they were printed. (A file uploaded for a described image takes
+ * its use's date from the described record, so it keeps that place.)
+ */
+export function articleImages(articleId: string, images: ArticleImageRecord[], described: DescribedImageRecord[] = []): Array<ArticleImageView | DescribedImageView> {
+  const held = images.flatMap((image) =>
+    (image.uses ?? []).filter((use) => String(use.article) === articleId).map((use) => ({ at: use.addedAt?.getTime() ?? 0, key: String(image._id), view: (position: number) => heldImageView(position, image, use) })),
   );
-  entries.sort((a, b) => (a.use.addedAt?.getTime() ?? 0) - (b.use.addedAt?.getTime() ?? 0) || String(a.image._id).localeCompare(String(b.image._id)));
-  return entries.map(({ image, use }, index) => {
-    const thumb = image.derivatives?.thumbnail;
-    const display = image.derivatives?.display;
-    const caption = use.caption ?? image.declared?.caption ?? '';
-    const credit = use.credit ?? image.declared?.credit ?? undefined;
-    const thumbUrl = derivativeUrl(thumb?.file);
-    const displayUrl = derivativeUrl(display?.file);
-    return {
-      position: index + 1,
-      href: `/images/${String(image._id)}`,
-      printedLine: use.printedLine ?? [caption, credit ? `(${credit})` : ''].filter(Boolean).join(' '),
-      caption,
-      credit,
-      thumbnailUrl: thumbUrl,
-      srcset: srcsetOf(thumbUrl, thumb?.width, displayUrl, display?.width) || undefined,
-      width: thumb?.width ?? undefined,
-      height: thumb?.height ?? undefined,
-      alt: caption ? trimText(caption, 300) : 'Image without a caption',
-      added: formatDateTime(use.addedAt),
-      badge: provenanceBadge(image.provenance?.badge),
-      status: statusBadge(image.status?.value),
-    };
-  });
+  const notHeld = described.map((record) => ({ at: record.createdAt.getTime(), key: String(record._id), view: (position: number) => describedImageView(position, record) }));
+  const entries = [...held, ...notHeld].sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
+  return entries.map((entry, index) => entry.view(index + 1));
+}
+
+type Use = NonNullable<ArticleImageRecord['uses']>[number];
+
+function heldImageView(position: number, image: ArticleImageRecord, use: Use): ArticleImageView {
+  const thumb = image.derivatives?.thumbnail;
+  const display = image.derivatives?.display;
+  const caption = use.caption ?? image.declared?.caption ?? '';
+  const credit = use.credit ?? image.declared?.credit ?? undefined;
+  const thumbUrl = derivativeUrl(thumb?.file);
+  const displayUrl = derivativeUrl(display?.file);
+  return {
+    position,
+    href: `/images/${String(image._id)}`,
+    printedLine: use.printedLine ?? [caption, credit ? `(${credit})` : ''].filter(Boolean).join(' '),
+    caption,
+    credit,
+    thumbnailUrl: thumbUrl,
+    srcset: srcsetOf(thumbUrl, thumb?.width, displayUrl, display?.width) || undefined,
+    width: thumb?.width ?? undefined,
+    height: thumb?.height ?? undefined,
+    alt: caption ? trimText(caption, 300) : 'Image without a caption',
+    added: formatDateTime(use.addedAt),
+    badge: provenanceBadge(image.provenance?.badge),
+    status: statusBadge(image.status?.value),
+  };
+}
+
+function describedImageView(position: number, record: DescribedImageRecord): DescribedImageView {
+  const printedLine = record.printedLine ?? [record.caption, record.credit ? `(${record.credit})` : ''].filter(Boolean).join(' ');
+  return {
+    position,
+    id: String(record._id),
+    printedLine: printedLine || 'Not shown with a caption',
+    description: record.description ?? undefined,
+    uploadHref: `/upload?described=${String(record._id)}`,
+    added: formatDateTime(record.createdAt),
+    addedBy: record.addedBy ?? undefined,
+  };
 }
 
 export async function loadArticlePage(id: string) {
   if (!mongoose.isObjectIdOrHexString(id) || !/^[a-f0-9]{24}$/i.test(id)) throw new NotFoundError('No article with this id.');
   const article = await ArticleModel.findById(id).lean<ArticleRecord>();
   if (!article) throw new NotFoundError('No article with this id.');
-  const images = await ImageModel.find({ 'uses.article': article._id }, { ...CARD_PROJECTION, uses: 1 }).lean<ArticleImageRecord[]>();
+  const [images, described] = await Promise.all([
+    ImageModel.find({ 'uses.article': article._id }, { ...CARD_PROJECTION, uses: 1 }).lean<ArticleImageRecord[]>(),
+    openDescribedImagesOf(article._id),
+  ]);
   return {
     article: {
       id,
@@ -104,6 +143,6 @@ export async function loadArticlePage(id: string) {
       host: hostOf(article.url),
       galleryHref: `/?article=${id}`,
     },
-    images: articleImages(id, images),
+    images: articleImages(id, images, described),
   };
 }

@@ -2,21 +2,26 @@
 // without it the form posts here and the same ingest runs for each file.
 import { Router } from 'express';
 import type { AppDeps } from '../app';
+import { ArticleModel, type ArticleRecord } from '../articles/article.model';
+import { openDescribedImage } from '../articles/described-images.service';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
 import { removeQuietly } from '../images/storage';
 import { createUploadMiddleware, uploadedFiles } from '../images/upload';
 import { actorOf } from '../shared/actor';
 import { toAppError } from '../shared/error-handler';
-import { uploadFormValues, uploadResultView, type UploadOutcome } from './upload.view';
+import { uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
 
 export function createUploadPageRouter({ config, paths, images }: AppDeps): Router {
   const router = Router();
   const upload = createUploadMiddleware(paths, config.limits);
   const limits = { maxMb: Math.round(config.limits.maxUploadBytes / (1024 * 1024)), maxFiles: config.limits.maxFilesPerUpload };
 
-  router.get('/upload', (_req, res) => {
-    res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadFormValues(undefined), limits });
+  router.get('/upload', async (req, res) => {
+    // ?described=<id>: the file for an image an article printed or described, filled in from its record.
+    const described = typeof req.query.described === 'string' ? await openDescribedImage(req.query.described) : undefined;
+    const values = described ? uploadValuesForDescribed(described, await ArticleModel.findById(described.article).lean<ArticleRecord>()) : uploadFormValues(undefined);
+    res.render('upload.njk', { nav: 'upload', title: 'Upload', values, limits });
   });
 
   router.post('/upload', upload, async (req, res) => {

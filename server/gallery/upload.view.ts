@@ -1,4 +1,6 @@
-// View-model of the upload results page (the form post without JavaScript).
+// View-models of the upload page: the form's values, and the results page (the form post without JavaScript).
+import type { ArticleRecord } from '../articles/article.model';
+import type { DescribedImageRecord } from '../articles/described-image.model';
 import type { ImageRecord } from '../images/image.model';
 import { derivativeUrl } from '../images/images.serialize';
 import { trimText } from './format';
@@ -53,6 +55,7 @@ export const UPLOAD_FORM_FIELDS = [
   'articleHeadline',
   'articlePublisher',
   'articlePublishedAt',
+  'describedImage',
   'actor',
 ] as const;
 
@@ -60,4 +63,20 @@ export function uploadFormValues(body: Record<string, unknown> | undefined): Rec
   const values: Record<string, string> = {};
   for (const name of UPLOAD_FORM_FIELDS) values[name] = typeof body?.[name] === 'string' ? (body[name] as string) : '';
   return values;
+}
+
+/** The upload form filled in from a described image, so its file is uploaded with what the article printed. */
+export function uploadValuesForDescribed(described: DescribedImageRecord, article: ArticleRecord | null): Record<string, string> {
+  return uploadFormValues({
+    printedLine: described.printedLine ?? undefined,
+    caption: described.caption ?? undefined,
+    credit: described.credit ?? undefined,
+    sourceUrl: described.sourceUrl ?? undefined,
+    sourceNote: described.sourceNote ?? described.description ?? undefined,
+    claimedDate: described.claimedDate?.toISOString().slice(0, 10),
+    articleHeadline: article?.headline ?? undefined,
+    articleUrl: article?.url ?? undefined,
+    articlePublisher: article?.publisher ?? undefined,
+    describedImage: String(described._id),
+  });
 }

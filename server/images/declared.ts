@@ -22,6 +22,11 @@ export interface DeclaredArticle {
 export interface DeclaredUpload {
   fields: DeclaredFields;
   article?: DeclaredArticle;
+  /** Id of the described image (a record without a file) this upload supplies the file for. */
+  describedImage?: string;
+  /** When the article use was recorded (the article page orders by it); now, unless the upload
+   *  fulfils a described image, whose place in the article it keeps. */
+  useAddedAt?: Date;
 }
 
 const MAX_TEXT = 4000;
@@ -97,7 +102,11 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
     publishedAt: optionalDate(bag, 'articlePublishedAt'),
   };
   const hasArticle = article.url !== undefined || article.headline !== undefined;
-  return { fields, article: hasArticle ? article : undefined };
+  const describedImage = optionalText(bag, 'describedImage', 24);
+  if (describedImage !== undefined && !/^[0-9a-f]{24}$/i.test(describedImage)) {
+    throw new BadRequestError('The field "describedImage" must be the id of a described image.', { details: { field: 'describedImage' } });
+  }
+  return { fields, article: hasArticle ? article : undefined, describedImage };
 }
 
 /** Lower-cased words for the gallery's text search; accents folded so "Zelenskyy" finds "Zelenskyy" typed either way. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
 import { findOrCreateArticle } from '../articles/articles.service';
+import { declaredForDescribed, markFulfilled, openDescribedImage } from '../articles/described-images.service';
 import { parseCredit } from '../credits/credit-parser';
 import { platformForUrl } from '../credits/platforms';
 import type { HistoryService } from '../provenance/history.service';
@@ -61,7 +62,7 @@ export function createIngestService(deps: IngestDeps) {
       printedLine: fields.printedLine,
       caption: fields.caption,
       credit: fields.credit,
-      addedAt: new Date(),
+      addedAt: declared.useAddedAt ?? new Date(),
       addedBy: actor,
     };
     await ImageModel.updateOne({ _id: image._id }, { $push: { uses: use } });
@@ -74,11 +75,16 @@ export function createIngestService(deps: IngestDeps) {
     return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
   }
 
-  async function ingest(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: string): Promise<IngestResult> {
     try {
+      // A file for an image the archive only had described: checked before any work, and its
+      // record supplies what the uploader left out.
+      const described = declaredByUploader.describedImage ? await openDescribedImage(declaredByUploader.describedImage) : undefined;
+      const declared = described ? await declaredForDescribed(declaredByUploader, described) : declaredByUploader;
       const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
-      if (existing) return { outcome: 'existing', image: await addUse(existing, declared, actor) };
-      return await storeNew(upload, declared, actor);
+      const result: IngestResult = existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : await storeNew(upload, declared, actor);
+      if (described) await markFulfilled(described, result.image._id);
+      return result;
     } finally {
       await removeQuietly(upload.path);
     }
@@ -122,7 +128,7 @@ export function createIngestService(deps: IngestDeps) {
         hasGps: Boolean(analysis.embedded.gps),
         c2pa: analysis.c2pa,
         uses: articleRecord || fields.printedLine
-          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedBy: actor }]
+          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor }]
           : [],
         keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
       });

@@ -1,0 +1,99 @@
+// Described images: records of images an article printed or described, without a file. Created
+// through the API or the article page; fulfilled when a file is uploaded for one.
+import mongoose from 'mongoose';
+import { splitPrintedLine } from '../credits/credit-parser';
+import { optionalText, readDeclaredUpload, type DeclaredUpload } from '../images/declared';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
+import { ArticleModel, type ArticleRecord } from './article.model';
+import { findOrCreateArticle } from './articles.service';
+import { DescribedImageModel, type DescribedImageRecord } from './described-image.model';
+
+export interface NewDescribedImage extends DeclaredUpload {
+  description?: string;
+  /** An existing article, when recorded from its page. */
+  articleId?: string;
+}
+
+/** Reads a described image from form or JSON fields (the upload's field names, plus `description`). */
+export function readDescribedImage(bag: Record<string, unknown>, articleId?: string): NewDescribedImage {
+  const declared = readDeclaredUpload(bag, splitPrintedLine);
+  const description = optionalText(bag, 'description');
+  if (!articleId && !declared.article) {
+    throw new BadRequestError('Say which article printed or described the image: give articleHeadline or articleUrl.', { details: { field: 'articleHeadline' } });
+  }
+  if (!declared.fields.printedLine && !declared.fields.caption && !description) {
+    throw new BadRequestError('Give the printed line, a caption or a description of the image.', { details: { field: 'printedLine' } });
+  }
+  return { ...declared, description, articleId };
+}
+
+function describedId(id: string): mongoose.Types.ObjectId {
+  if (!mongoose.isObjectIdOrHexString(id)) throw new NotFoundError('No described image with this id is in the archive.');
+  return new mongoose.Types.ObjectId(id);
+}
+
+export async function createDescribedImage(input: NewDescribedImage, actor: string): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
+  const article = input.articleId ? await ArticleModel.findById(describedId(input.articleId)).lean<ArticleRecord>() : await findOrCreateArticle(input.article!);
+  if (!article) throw new NotFoundError('No article with this id is in the archive.');
+  const { fields } = input;
+  const created = await DescribedImageModel.create({
+    article: article._id,
+    printedLine: fields.printedLine,
+    caption: fields.caption,
+    credit: fields.credit,
+    description: input.description,
+    sourceUrl: fields.sourceUrl,
+    sourceNote: fields.sourceNote,
+    claimedDate: fields.claimedDate,
+    addedBy: actor,
+  });
+  return { described: created.toObject() as DescribedImageRecord, article };
+}
+
+export async function getDescribedImage(id: string): Promise<DescribedImageRecord> {
+  const described = await DescribedImageModel.findById(describedId(id)).lean<DescribedImageRecord>();
+  if (!described) throw new NotFoundError('No described image with this id is in the archive.');
+  return described;
+}
+
+/** A described image still waiting for its file; refused once a file has been uploaded for it. */
+export async function openDescribedImage(id: string): Promise<DescribedImageRecord> {
+  const described = await getDescribedImage(id);
+  if (described.fulfilledBy) {
+    throw new ConflictError(`A file was already uploaded for this described image: see /images/${String(described.fulfilledBy)}.`);
+  }
+  return described;
+}
+
+/**
+ * What an upload for a described image declares: the uploader's own fields first, the described
+ * record's for what was left out, and the described image's article.
+ */
+export async function declaredForDescribed(declared: DeclaredUpload, described: DescribedImageRecord): Promise<DeclaredUpload> {
+  const article = await ArticleModel.findById(described.article).lean<ArticleRecord>();
+  const own = declared.fields;
+  return {
+    ...declared,
+    fields: {
+      ...own,
+      printedLine: own.printedLine ?? described.printedLine ?? undefined,
+      caption: own.caption ?? described.caption ?? undefined,
+      credit: own.credit ?? described.credit ?? undefined,
+      sourceUrl: own.sourceUrl ?? described.sourceUrl ?? undefined,
+      sourceNote: own.sourceNote ?? described.sourceNote ?? described.description ?? undefined,
+      claimedDate: own.claimedDate ?? described.claimedDate ?? undefined,
+    },
+    article: article ? { url: article.url ?? undefined, headline: article.headline ?? undefined, publisher: article.publisher ?? undefined } : declared.article,
+    useAddedAt: described.createdAt,
+  };
+}
+
+/** Links the described image to the record its file became. Only the first upload wins. */
+export async function markFulfilled(described: DescribedImageRecord, imageId: mongoose.Types.ObjectId): Promise<void> {
+  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() } });
+}
+
+/** The article's described images that still have no file, in the order they were recorded. */
+export async function openDescribedImagesOf(articleId: mongoose.Types.ObjectId): Promise<DescribedImageRecord[]> {
+  return DescribedImageModel.find({ article: articleId, fulfilledBy: { $exists: false } }).sort({ createdAt: 1 }).lean<DescribedImageRecord[]>();
+}

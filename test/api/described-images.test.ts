@@ -1,0 +1,108 @@
+// Images an article printed or described without the archive holding their file: recorded through
+// the API or the article page, shown in the article's order, and fulfilled by a later upload.
+import { expect } from 'chai';
+import request from 'supertest';
+import { ArticleModel } from '../../server/articles/article.model';
+import { ImageModel } from '../../server/images/image.model';
+import { emptyUploads, filesUnder, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
+
+const ARTICLE = {
+  articleHeadline: 'What happened to the North Korean troops fighting Ukraine on the frontline?',
+  articlePublisher: 'The Independent',
+};
+const NOTEBOOK = "A soldier's notebook page with a drawing, translated by The Wall Street Journal";
+
+describe('described images (records without a file)', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp();
+  });
+  beforeEach(async () => {
+    await resetDatabase();
+    await emptyUploads(app);
+  });
+  after(async () => {
+    await resetDatabase();
+    await app.close();
+  });
+
+  it('records one through the API, splitting the printed line, and reads it back', async () => {
+    const created = await request(app.url)
+      .post('/api/described-images')
+      .set('X-Archive-User', 'desk editor')
+      .send({ ...ARTICLE, printedLine: 'The passport belonging to a captured North Korean soldier (Telegram/Volodymyr Zelensky)' })
+      .expect(201);
+    expect(created.headers.location).to.equal(`/api/described-images/${created.body.id}`);
+    expect(created.body).to.include({ caption: 'The passport belonging to a captured North Korean soldier', credit: 'Telegram/Volodymyr Zelensky', addedBy: 'desk editor', fulfilledBy: null });
+    expect(created.body.article.headline).to.equal(ARTICLE.articleHeadline);
+    expect(await ArticleModel.countDocuments({})).to.equal(1);
+    const read = await request(app.url).get(`/api/described-images/${created.body.id}`).expect(200);
+    expect(read.body.printedLine).to.equal('The passport belonging to a captured North Korean soldier (Telegram/Volodymyr Zelensky)');
+  });
+
+  it('refuses a record without an article or without any text, and answers 404 for an unknown id', async () => {
+    const noArticle = await request(app.url).post('/api/described-images').send({ description: NOTEBOOK }).expect(400);
+    expect(noArticle.body.error.message).to.match(/which article/);
+    const noText = await request(app.url).post('/api/described-images').send(ARTICLE).expect(400);
+    expect(noText.body.error.message).to.match(/printed line, a caption or a description/);
+    await request(app.url).get('/api/described-images/64b7f0c2a1b2c3d4e5f60718').expect(404);
+    await request(app.url).get('/api/described-images/not-an-id').expect(404);
+  });
+
+  it('shows it on the article page in recorded order, with a link that fills in the upload form', async () => {
+    await request(app.url).post('/api/images').field({ ...ARTICLE, printedLine: 'A held image (Reuters)' }).attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const described = await request(app.url).post('/api/described-images').send({ ...ARTICLE, description: NOTEBOOK }).expect(201);
+    const article = await ArticleModel.findOne({}).lean();
+
+    const page = await request(app.url).get(`/articles/${article!._id}`).expect(200);
+    const held = page.text.indexOf('A held image (Reuters)');
+    const missing = page.text.indexOf('The archive holds no file for this image');
+    expect(held).to.be.greaterThan(-1);
+    expect(missing).to.be.greaterThan(held);
+    expect(page.text).to.contain('Not shown with a caption');
+    expect(page.text).to.contain('translated by The Wall Street Journal');
+    expect(page.text).to.contain(`/upload?described=${described.body.id}`);
+
+    const form = await request(app.url).get(`/upload?described=${described.body.id}`).expect(200);
+    expect(form.text).to.contain(`name="describedImage" value="${described.body.id}"`);
+    expect(form.text).to.contain(`value="${ARTICLE.articleHeadline}"`);
+  });
+
+  it('turns into an image record when its file is uploaded, keeping its place in the article; a second file is refused', async () => {
+    const first = await request(app.url).post('/api/described-images').send({ ...ARTICLE, printedLine: 'A North Korean soldier fighting for Russia in Ukraine, according to a video shared by Zelensky (Office of the President of Ukraine)' }).expect(201);
+    await request(app.url).post('/api/images').field({ ...ARTICLE, printedLine: 'A later image (AP)' }).attach('image', fixture('DSCN0010.jpg')).expect(201);
+
+    const uploaded = await request(app.url).post('/api/images').field('describedImage', first.body.id).attach('image', fixture('Canon_40D.jpg')).expect(201);
+    expect(uploaded.body.declared.caption).to.equal('A North Korean soldier fighting for Russia in Ukraine, according to a video shared by Zelensky');
+    expect(uploaded.body.declared.credit).to.equal('Office of the President of Ukraine');
+    const fulfilled = await request(app.url).get(`/api/described-images/${first.body.id}`).expect(200);
+    expect(fulfilled.body.fulfilledBy).to.equal(uploaded.body.id);
+
+    const article = await ArticleModel.findOne({}).lean();
+    const page = await request(app.url).get(`/articles/${article!._id}`).expect(200);
+    expect(page.text).not.to.contain('The archive holds no file for this image');
+    // Recorded first, so printed first, although its file came after the other image's.
+    expect(page.text.indexOf('according to a video shared by Zelensky')).to.be.lessThan(page.text.indexOf('A later image (AP)'));
+
+    const filesBefore = await filesUnder(app.uploadDir);
+    const again = await request(app.url).post('/api/images').field('describedImage', first.body.id).attach('image', fixture('Bush-dog.jpg')).expect(409);
+    expect(again.body.error.message).to.contain(`/images/${uploaded.body.id}`);
+    expect(await filesUnder(app.uploadDir)).to.deep.equal(filesBefore);
+    expect(await ImageModel.countDocuments({})).to.equal(2);
+  });
+
+  it('records one from the article page without JavaScript, keeping what was typed when refused', async () => {
+    await request(app.url).post('/api/images').field(ARTICLE).attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const article = await ArticleModel.findOne({}).lean();
+    const refused = await request(app.url).post(`/articles/${article!._id}/described`).type('form').send({ description: NOTEBOOK, sourceUrl: 'not a link' }).expect(400);
+    expect(refused.text).to.contain('must be a web address');
+    expect(refused.text).to.contain('translated by The Wall Street Journal</textarea>');
+
+    const saved = await request(app.url).post(`/articles/${article!._id}/described`).type('form').send({ description: NOTEBOOK, actor: 'archivist' }).expect(303);
+    expect(saved.headers.location).to.equal(`/articles/${article!._id}?recorded=1#describe`);
+    const page = await request(app.url).get(saved.headers.location).expect(200);
+    expect(page.text).to.contain('The image was recorded without its file.');
+    expect(page.text).to.contain('by archivist');
+  });
+});
