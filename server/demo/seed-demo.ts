@@ -1,10 +1,13 @@
 // `npm run seed:demo` — loads the founding case (ARTICLE.md in the project brief): one article from
 // The Independent and its two images, with captions and credits exactly as printed. The original
-// files are not available, so each image is a generated stand-in that says so in its pixels.
+// files are not available, so each image is a generated stand-in that says so in its pixels. The
+// images the article shows without a credit or only describes are recorded without a file.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { DescribedImageModel } from '../articles/described-image.model';
+import { createDescribedImage, readDescribedImage } from '../articles/described-images.service';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { connectDatabase } from '../db/connection';
 import { readDeclaredUpload } from '../images/declared';
@@ -35,6 +38,17 @@ const IMAGES = [
     colours: ['#5a3b3b', '#c9a27e'],
     shape: '<rect x="60" y="700" width="520" height="240" fill="#fff3e0"/><circle cx="1350" cy="220" r="170" fill="#2a1a1a"/>',
   },
+];
+
+/** What the article shows without a credit line, or describes without showing: recorded without a file. */
+const DESCRIBED = [
+  {
+    // Printed as it ran, the publisher's typo included.
+    printedLine: "North Korean soldiers claim they didn't know they we being sent to Ukraine in interrogation",
+    description: 'A still from an interrogation video, shown without a credit line.',
+  },
+  { description: "A soldier's notebook page with a drawing, translated by The Wall Street Journal (described in the article, not shown)." },
+  { description: "A Russian military ID card shown by Ukraine's SBU (described in the article, not shown)." },
 ];
 
 function escapeXml(text: string): string {
@@ -70,6 +84,14 @@ async function main(): Promise<void> {
       const result = await services.images.ingest(upload, declared, 'demo-seed');
       logger.info(`${result.outcome === 'created' ? 'Added' : 'Already held'}: ${declared.fields.caption} (${declared.fields.credit}) → /images/${String(result.image._id)}`);
       await rm(file, { force: true });
+    }
+    for (const entry of DESCRIBED) {
+      const input = readDescribedImage({ ...ARTICLE, ...entry });
+      const { described, article } = await createDescribedImage(input, 'demo-seed');
+      // Seeding twice must not record the same image twice.
+      const earlier = await DescribedImageModel.findOne({ article: article._id, description: entry.description, _id: { $ne: described._id } }, { _id: 1 }).lean();
+      if (earlier) await DescribedImageModel.deleteOne({ _id: described._id });
+      logger.info(`${earlier ? 'Already recorded' : 'Recorded without a file'}: ${entry.description}`);
     }
   } finally {
     await services.stop();

@@ -1,7 +1,7 @@
 // Loads and shapes the article pages: the list of articles, and one article's images in printed order.
 import mongoose from 'mongoose';
 import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import type { DescribedImageRecord } from '../articles/described-image.model';
+import { DescribedImageModel, type DescribedImageRecord } from '../articles/described-image.model';
 import { openDescribedImagesOf } from '../articles/described-images.service';
 import { CARD_PROJECTION } from '../images/images.service';
 import { ImageModel, type ImageRecord } from '../images/image.model';
@@ -17,29 +17,41 @@ export interface ArticleListItem {
   publisher?: string;
   published?: string;
   imageCount: number;
+  /** Images the article printed or described that the archive holds no file for. */
+  withoutFileCount: number;
 }
 
-export function articleListItem(article: ArticleRecord, imageCount: number): ArticleListItem {
+export function articleListItem(article: ArticleRecord, imageCount: number, withoutFileCount = 0): ArticleListItem {
   return {
     href: `/articles/${String(article._id)}`,
     headline: article.headline ?? article.url ?? 'Untitled article',
     publisher: article.publisher ?? hostOf(article.url) ?? undefined,
     published: formatDay(article.publishedAt),
     imageCount,
+    withoutFileCount,
   };
 }
 
 export async function loadArticleList(): Promise<ArticleListItem[]> {
   const articles = await ArticleModel.find({}).sort({ publishedAt: -1, createdAt: -1 }).limit(500).lean<ArticleRecord[]>();
   if (articles.length === 0) return [];
-  const counts = await ImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
-    { $match: { 'uses.article': { $in: articles.map((article) => article._id) } } },
-    { $project: { uses: 1 } },
-    { $unwind: '$uses' },
-    { $group: { _id: '$uses.article', n: { $sum: 1 } } },
+  const ids = articles.map((article) => article._id);
+  const [counts, withoutFile] = await Promise.all([
+    ImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+      { $match: { 'uses.article': { $in: ids } } },
+      { $project: { uses: 1 } },
+      { $unwind: '$uses' },
+      { $match: { 'uses.article': { $in: ids } } },
+      { $group: { _id: '$uses.article', n: { $sum: 1 } } },
+    ]),
+    DescribedImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+      { $match: { article: { $in: ids }, fulfilledBy: { $exists: false } } },
+      { $group: { _id: '$article', n: { $sum: 1 } } },
+    ]),
   ]);
-  const byId = new Map(counts.map((count) => [String(count._id), count.n]));
-  return articles.map((article) => articleListItem(article, byId.get(String(article._id)) ?? 0));
+  const held = new Map(counts.map((count) => [String(count._id), count.n]));
+  const missing = new Map(withoutFile.map((count) => [String(count._id), count.n]));
+  return articles.map((article) => articleListItem(article, held.get(String(article._id)) ?? 0, missing.get(String(article._id)) ?? 0));
 }
 
 export interface ArticleImageView {

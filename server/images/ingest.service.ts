@@ -56,6 +56,12 @@ export function createIngestService(deps: IngestDeps) {
     const { fields, article } = declared;
     if (!fields.caption && !fields.credit && !fields.printedLine && !article) return image;
     const articleRecord = article ? await findOrCreateArticle(article) : undefined;
+    // The same file sent again with the same article and lines (a retried upload, a second seeding)
+    // is the same use, not a second printing.
+    const sameUse = (image.uses ?? []).some(
+      (use) => String(use.article ?? '') === String(articleRecord?._id ?? '') && (use.printedLine ?? undefined) === fields.printedLine && (use.caption ?? undefined) === fields.caption && (use.credit ?? undefined) === fields.credit,
+    );
+    if (sameUse) return image;
     const use = {
       _id: new mongoose.Types.ObjectId(),
       article: articleRecord?._id,

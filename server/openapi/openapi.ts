@@ -4,6 +4,8 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+const jsonBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+
 const idParameter = { name: 'id', in: 'path', required: true, description: 'Image id (24 hex characters).', schema: { type: 'string', pattern: '^[a-f0-9]{24}$' } };
 
 const uploadFields = {
@@ -18,6 +20,8 @@ const uploadFields = {
   articlePublisher: { type: 'string' },
   articlePublishedAt: { type: 'string', format: 'date-time' },
 };
+
+const describedImageId = { name: 'id', in: 'path', required: true, description: 'Described image id (24 hex characters).', schema: { type: 'string' } };
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -40,6 +44,7 @@ export const openApiDocument = {
                   image: { type: 'string', format: 'binary' },
                   images: { type: 'array', items: { type: 'string', format: 'binary' } },
                   ...uploadFields,
+                  describedImage: { type: 'string', description: 'Id of a described image (a record without a file) this file is for: its printed line, caption, credit and article fill in what is not given, and the image takes its place in the article.' },
                 },
               },
             },
@@ -49,6 +54,8 @@ export const openApiDocument = {
           201: { description: 'Stored: the new image (one file), or results of which at least one was stored.', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Image' }, { $ref: '#/components/schemas/UploadResults' }] } } } },
           200: { description: 'The identical file is already held: the existing image, with this upload recorded as a new use.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } },
           400: errorResponse('No file, an unexpected field, or an invalid declared field.'),
+          404: errorResponse('describedImage names no described image.'),
+          409: errorResponse('A file was already uploaded for that described image.'),
           413: errorResponse('The file is over the size limit, or the image over the pixel limit.'),
           415: errorResponse('The content is not an accepted image format (decided from the bytes, not the name).'),
           422: errorResponse('The file claims to be an image but cannot be decoded.'),
@@ -81,27 +88,20 @@ export const openApiDocument = {
       patch: {
         summary: 'Edit caption, credit, source or verification status; every change is recorded in the hash-chained history.',
         parameters: [idParameter],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['reason'],
-                properties: {
-                  caption: { type: ['string', 'null'] },
-                  credit: { type: ['string', 'null'] },
-                  sourceUrl: { type: ['string', 'null'], format: 'uri' },
-                  claimedDate: { type: ['string', 'null'], format: 'date-time' },
-                  status: { type: 'string', enum: ['unverified', 'verified', 'disputed'] },
-                  statusNote: { type: ['string', 'null'] },
-                  evidenceUrl: { type: ['string', 'null'], format: 'uri' },
-                  reason: { type: 'string' },
-                },
-              },
-            },
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['reason'],
+          properties: {
+            caption: { type: ['string', 'null'] },
+            credit: { type: ['string', 'null'] },
+            sourceUrl: { type: ['string', 'null'], format: 'uri' },
+            claimedDate: { type: ['string', 'null'], format: 'date-time' },
+            status: { type: 'string', enum: ['unverified', 'verified', 'disputed'] },
+            statusNote: { type: ['string', 'null'] },
+            evidenceUrl: { type: ['string', 'null'], format: 'uri' },
+            reason: { type: 'string' },
           },
-        },
+        }),
         responses: { 200: { description: 'The updated image.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } }, 400: errorResponse('Invalid change.'), 404: errorResponse('Unknown id.') },
       },
     },
@@ -126,6 +126,23 @@ export const openApiDocument = {
           422: errorResponse('Undecodable.'),
         },
       },
+    },
+    '/api/described-images': {
+      post: {
+        summary: 'Record an image an article printed or described, without its file.',
+        requestBody: jsonBody({
+          type: 'object',
+          description: 'The upload fields (an article headline or URL is required) and a description; at least one of printedLine, caption, description.',
+          properties: { ...uploadFields, description: { type: 'string', description: 'What the article says about an image it did not show.' } },
+        }),
+        responses: {
+          201: { description: 'Recorded.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DescribedImage' } } } },
+          400: errorResponse('No article, no text, or an invalid field.'),
+        },
+      },
+    },
+    '/api/described-images/{id}': {
+      get: { summary: 'A described image, and the image record its file became, if one was uploaded.', parameters: [describedImageId], responses: { 200: { description: 'The record.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DescribedImage' } } } }, 404: errorResponse('Unknown id.') } },
     },
     '/media/derivatives/{file}': {
       get: { summary: 'A web derivative (WebP, metadata stripped); cached forever.', parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
@@ -169,6 +186,23 @@ export const openApiDocument = {
           status: { type: 'object' },
           provenance: { type: 'object', properties: { badge: { type: 'string' }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
           createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      DescribedImage: {
+        type: 'object',
+        required: ['id', 'article', 'fulfilledBy'],
+        properties: {
+          id: { type: 'string' },
+          article: { type: 'object', properties: { id: { type: 'string' }, headline: { type: ['string', 'null'] }, publisher: { type: ['string', 'null'] }, url: { type: ['string', 'null'] } } },
+          printedLine: { type: ['string', 'null'] },
+          caption: { type: ['string', 'null'] },
+          credit: { type: ['string', 'null'] },
+          description: { type: ['string', 'null'] },
+          sourceUrl: { type: ['string', 'null'] },
+          addedBy: { type: ['string', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          fulfilledBy: { type: ['string', 'null'], description: 'The image record made when its file was uploaded.' },
+          links: { type: 'object' },
         },
       },
       UploadResults: { type: 'object', properties: { results: { type: 'array', items: { type: 'object', description: 'An Image with status and outcome, or { status, fileName, error }.' } } } },

@@ -64,6 +64,9 @@ describe('described images (records without a file)', () => {
     expect(page.text).to.contain('translated by The Wall Street Journal');
     expect(page.text).to.contain(`/upload?described=${described.body.id}`);
 
+    const list = await request(app.url).get('/articles').expect(200);
+    expect(list.text).to.match(/>1 <span class="muted">\+ 1 without a file<\/span>/);
+
     const form = await request(app.url).get(`/upload?described=${described.body.id}`).expect(200);
     expect(form.text).to.contain(`name="describedImage" value="${described.body.id}"`);
     expect(form.text).to.contain(`value="${ARTICLE.articleHeadline}"`);

@@ -57,12 +57,14 @@ describe('ingest API (POST /api/images)', () => {
   it('stores an identical file only once and records the second upload as a new use', async () => {
     const first = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
     const before = await storedFiles();
-    const second = await request(app.url)
-      .post('/api/images')
-      .field('printedLine', 'The same picture, run again (AP Photo/John Smith)')
-      .field('articleHeadline', 'Another story')
-      .attach('image', fixture('Canon_40D.jpg'))
-      .expect(200);
+    const runAgain = () =>
+      request(app.url)
+        .post('/api/images')
+        .field('printedLine', 'The same picture, run again (AP Photo/John Smith)')
+        .field('articleHeadline', 'Another story')
+        .attach('image', fixture('Canon_40D.jpg'))
+        .expect(200);
+    const second = await runAgain();
     expect(second.body.id).to.equal(first.body.id);
     expect(second.body.outcome).to.equal('existing');
     expect(await storedFiles()).to.deep.equal(before);
@@ -71,6 +73,10 @@ describe('ingest API (POST /api/images)', () => {
     expect(use.credit).to.equal('AP Photo/John Smith');
     expect(use.caption).to.equal('The same picture, run again');
     expect(use.article.headline).to.equal('Another story');
+
+    // The same upload once more (a retry) is the same use, not a third printing.
+    const retried = await runAgain();
+    expect(retried.body.uses).to.have.length(second.body.uses.length);
   });
 
   it('splits the seed article printed lines into caption and credit', async () => {
