@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
+import { DescribedImageModel } from '../../server/articles/described-image.model';
 import { emptyUploads, resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { openBrowser, screenshot, type BrowserSession } from './browser';
 
@@ -132,6 +133,33 @@ describe('e2e: markup in metadata and declared fields stays text', function () {
     await page.waitForURL(/\/articles\/[a-f0-9]{24}$/);
     await expectInert(page, browser, [HEADLINE, CAPTION]);
     await screenshot(page, 'xss-article-page');
+  });
+
+  it('image recorded without a file: the article page and the upload form it fills in', async () => {
+    const { page } = browser;
+    const line = `Printed ${SCRIPT}`;
+    const description = `Described ${ATTRIBUTE.replace('alert(2)', 'alert(8)')}`;
+    await page.goto(`${app.url}/articles`);
+    await page.locator('.table a').first().click();
+    await page.waitForURL(/\/articles\/[a-f0-9]{24}$/);
+    await page.fill('#d-line', line);
+    await page.fill('#d-description', description);
+    await page.fill('#d-actor', ATTRIBUTE.replace('alert(2)', 'alert(9)'));
+    await page.click('#describe button[type=submit]');
+    await page.waitForURL(/recorded=1/);
+    await expectInert(page, browser, [line, description, 'The archive holds no file for this image']);
+    await page.locator('.printed__item--missing a', { hasText: 'Upload its file' }).click();
+    await page.waitForURL(/\/upload\?described=/);
+    await expectInert(page, browser, [line]);
+    expect(await page.inputValue('#u-printed')).to.equal(line);
+    await screenshot(page, 'xss-described-upload-form');
+
+    // upload.js sends the described image's id with the file, which then fulfils the record.
+    await page.setInputFiles('#u-files', file);
+    await page.click('#upload-submit');
+    await page.waitForSelector('#file-items > li.is-done');
+    const described = await DescribedImageModel.findOne({ printedLine: line }).lean();
+    expect(described?.fulfilledBy, 'the described image was fulfilled').to.not.equal(undefined);
   });
 
   it('check result', async () => {
