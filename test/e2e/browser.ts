@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { emptyUploads, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
@@ -64,4 +65,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+export interface E2eSuite {
+  app: TestApp;
+  browser: BrowserSession;
+  /** A temporary folder for files the tests make. */
+  scratch: string;
+}
+
+/**
+ * Registers a suite's before/after hooks: a test app on an empty database, a scratch folder and a
+ * browser; all removed afterwards. The returned object is filled in by the time the tests run.
+ */
+export function e2eSuite(scratchPrefix: string): E2eSuite {
+  const suite = {} as E2eSuite;
+  before(async () => {
+    suite.app = await startTestApp();
+    await resetDatabase();
+    suite.scratch = await mkdtemp(path.join(os.tmpdir(), scratchPrefix));
+    suite.browser = await openBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await resetDatabase();
+    if (suite.app) {
+      await emptyUploads(suite.app);
+      await suite.app.close();
+    }
+    if (suite.scratch) await rm(suite.scratch, { recursive: true, force: true });
+  });
+  return suite;
 }

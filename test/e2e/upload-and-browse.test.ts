@@ -1,38 +1,20 @@
 // In a real browser against a real listening app: upload through the upload page with progress,
 // read the image page, filter the gallery by credit, and browse and page with JavaScript off.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { emptyUploads, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
-import { openBrowser, screenshot, type BrowserSession } from './browser';
+import { fixture } from '../support/app';
+import { e2eSuite, openBrowser, screenshot } from './browser';
 
 describe('e2e: upload, image page, gallery', function () {
   this.timeout(120_000);
-  let app: TestApp;
-  let browser: BrowserSession;
-  let scratch: string;
-
-  before(async () => {
-    app = await startTestApp();
-    await resetDatabase();
-    scratch = await mkdtemp(path.join(os.tmpdir(), 'archive-e2e-files-'));
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await resetDatabase();
-    await emptyUploads(app);
-    await app?.close();
-    await rm(scratch, { recursive: true, force: true });
-  });
+  const suite = e2eSuite('archive-e2e-files-');
 
   it('uploads two images with per-file fields, shows real progress to 100% and links each result', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/upload`);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/upload`);
     // A file that is not an image goes with them: its error must be shown without losing the others.
-    const notImage = path.join(scratch, 'notes.jpg');
+    const notImage = path.join(suite.scratch, 'notes.jpg');
     await writeFile(notImage, 'this is a text file, not a picture\n');
     await page.setInputFiles('#u-files', [fixture('Canon_40D.jpg'), fixture('iptc-staff-photographer-example.jpg'), notImage]);
     await expect(await page.locator('#file-items > li').count()).to.equal(3);
@@ -91,11 +73,11 @@ describe('e2e: upload, image page, gallery', function () {
     expect(await page.locator('.chain').textContent()).to.contain('What happened to the North Korean troops');
     expect(await page.locator('.display img').getAttribute('alt')).to.contain('A North Korean soldier');
     await screenshot(page, 'image-page');
-    expect(browser.pageErrors).to.deep.equal([]);
+    expect(suite.browser.pageErrors).to.deep.equal([]);
   });
 
   it('records an edit from the image page form and shows it in the chain; a refused edit keeps what was typed', async () => {
-    const { page } = browser;
+    const { page } = suite.browser;
     const imageUrl = page.url();
     await page.fill('#e-reason', '');
     await page.fill('#e-source', 'not a web address');
@@ -122,8 +104,8 @@ describe('e2e: upload, image page, gallery', function () {
   });
 
   it('filters the gallery by credit by clicking a card’s credit and shows only matching cards', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/`);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/`);
     expect(await page.locator('.card').count()).to.equal(2);
     await page.locator('.card__credit a', { hasText: 'Telegram/Volodymyr Zelensky' }).click();
     await page.waitForURL(/credit=Telegram/);
@@ -138,7 +120,7 @@ describe('e2e: upload, image page, gallery', function () {
     await screenshot(page, 'gallery-filtered-by-credit');
 
     // The same filter typed into the form: a plain GET with a shareable URL.
-    await page.goto(`${app.url}/`);
+    await page.goto(`${suite.app.url}/`);
     await page.fill('#f-credit', 'office of the president of ukraine');
     await page.click('.filters button[type=submit]');
     await page.waitForURL(/credit=office/);
@@ -156,13 +138,13 @@ describe('e2e: upload, image page, gallery', function () {
       form.append('image', new Blob([await readFile(fixture(name))]), name);
       form.append('credit', credit);
       form.append('caption', `Fixture ${name}`);
-      const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form });
+      const response = await fetch(`${suite.app.url}/api/images`, { method: 'POST', body: form });
       expect(response.status).to.equal(201);
     }
     const noJs = await openBrowser({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     try {
       const { page } = noJs;
-      await page.goto(`${app.url}/?limit=2`);
+      await page.goto(`${suite.app.url}/?limit=2`);
       expect(await page.locator('#result-count').textContent()).to.match(/1–2 of 5/);
       expect(await page.locator('.card').count()).to.equal(2);
       const firstPage = await page.locator('.card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.imageId));

@@ -1,14 +1,11 @@
 // Untrusted text (EXIF, XMP, caption, credit, headline, file name) carrying markup is shown inert on
 // every page that shows it, checked in a real browser: no dialog, no injected element, text visible.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { DescribedImageModel } from '../../server/articles/described-image.model';
-import { emptyUploads, resetDatabase, startTestApp, type TestApp } from '../support/app';
-import { openBrowser, screenshot, type BrowserSession } from './browser';
+import { e2eSuite, screenshot, type BrowserSession } from './browser';
 
 const SCRIPT = '<script>alert(1)</script>';
 const ATTRIBUTE = '"><img src=x onerror=alert(2)>';
@@ -54,35 +51,21 @@ async function expectInert(page: Page, session: BrowserSession, visible: string[
 
 describe('e2e: markup in metadata and declared fields stays text', function () {
   this.timeout(120_000);
-  let app: TestApp;
-  let browser: BrowserSession;
-  let scratch: string;
+  const suite = e2eSuite('archive-e2e-xss-');
   let file: string;
   let imagePath: string;
 
   before(async () => {
-    app = await startTestApp();
-    await resetDatabase();
-    scratch = await mkdtemp(path.join(os.tmpdir(), 'archive-e2e-xss-'));
-    file = path.join(scratch, FILE_NAME);
+    file = path.join(suite.scratch, FILE_NAME);
     await craftImage(file);
-    browser = await openBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await resetDatabase();
-    await emptyUploads(app);
-    await app?.close();
-    await rm(scratch, { recursive: true, force: true });
   });
 
   it('upload result (form post, scripts of the page still on) shows the payloads as text', async () => {
-    const { page } = browser;
+    const { page } = suite.browser;
     // Blocking upload.js makes the form post to /upload as it does without JavaScript, while the
     // browser keeps JavaScript on so that an injected script would run and be caught.
     await page.route('**/assets/upload.js', (route) => route.abort());
-    await page.goto(`${app.url}/upload`);
+    await page.goto(`${suite.app.url}/upload`);
     await page.setInputFiles('#u-files', file);
     await page.fill('#u-caption', CAPTION);
     await page.fill('#u-credit', CREDIT);
@@ -91,55 +74,55 @@ describe('e2e: markup in metadata and declared fields stays text', function () {
     await page.waitForSelector('.upload-results');
     await page.unroute('**/assets/upload.js');
     expect(await page.locator('.upload-result__status').textContent()).to.contain('Added to the archive');
-    await expectInert(page, browser, [CAPTION, CREDIT, FILE_NAME]);
+    await expectInert(page, suite.browser, [CAPTION, CREDIT, FILE_NAME]);
     await screenshot(page, 'xss-upload-result');
     imagePath = (await page.locator('.upload-result a', { hasText: 'Open the image page' }).getAttribute('href'))!;
   });
 
   it('upload page with JavaScript shows the file name and the API’s answer as text', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/upload`);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/upload`);
     await page.setInputFiles('#u-files', file);
     await page.fill('#u-caption', CAPTION);
     await page.click('#apply-all');
     await page.click('#upload-submit');
     await page.waitForSelector('#file-items > li.is-done');
     expect(await page.locator('.file-item__result').textContent()).to.contain('Already in the archive');
-    await expectInert(page, browser, [FILE_NAME]);
+    await expectInert(page, suite.browser, [FILE_NAME]);
   });
 
   it('gallery', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/`);
-    await expectInert(page, browser, [CREDIT, 'Caption <script>alert(1)</script>']);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/`);
+    await expectInert(page, suite.browser, [CREDIT, 'Caption <script>alert(1)</script>']);
     expect(await page.locator('.card img').getAttribute('alt')).to.contain(SCRIPT);
     await screenshot(page, 'xss-gallery');
   });
 
   it('image page, raw metadata included', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}${imagePath}`);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}${imagePath}`);
     await page.click('.raw summary');
-    await expectInert(page, browser, [CAPTION, CREDIT, SCRIPT, ATTRIBUTE, '<b>bold</b> Copyright', FILE_NAME, HEADLINE, XMP_VISIBLE]);
+    await expectInert(page, suite.browser, [CAPTION, CREDIT, SCRIPT, ATTRIBUTE, '<b>bold</b> Copyright', FILE_NAME, HEADLINE, XMP_VISIBLE]);
     expect(await page.locator('.raw__json').innerText()).to.contain('onerror=alert(2)');
     await screenshot(page, 'xss-image-page');
   });
 
   it('article page', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/articles`);
-    await expectInert(page, browser, [HEADLINE]);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/articles`);
+    await expectInert(page, suite.browser, [HEADLINE]);
     await page.locator('.table a').first().click();
     await page.waitForURL(/\/articles\/[a-f0-9]{24}$/);
-    await expectInert(page, browser, [HEADLINE, CAPTION]);
+    await expectInert(page, suite.browser, [HEADLINE, CAPTION]);
     await screenshot(page, 'xss-article-page');
   });
 
   it('image recorded without a file: the article page and the upload form it fills in', async () => {
-    const { page } = browser;
+    const { page } = suite.browser;
     const line = `Printed ${SCRIPT}`;
     const description = `Described ${ATTRIBUTE.replace('alert(2)', 'alert(8)')}`;
-    await page.goto(`${app.url}/articles`);
+    await page.goto(`${suite.app.url}/articles`);
     await page.locator('.table a').first().click();
     await page.waitForURL(/\/articles\/[a-f0-9]{24}$/);
     await page.fill('#d-line', line);
@@ -147,10 +130,10 @@ describe('e2e: markup in metadata and declared fields stays text', function () {
     await page.fill('#d-actor', ATTRIBUTE.replace('alert(2)', 'alert(9)'));
     await page.click('#describe button[type=submit]');
     await page.waitForURL(/recorded=1/);
-    await expectInert(page, browser, [line, description, 'The archive holds no file for this image']);
+    await expectInert(page, suite.browser, [line, description, 'The archive holds no file for this image']);
     await page.locator('.printed__item--missing a', { hasText: 'Upload its file' }).click();
     await page.waitForURL(/\/upload\?described=/);
-    await expectInert(page, browser, [line]);
+    await expectInert(page, suite.browser, [line]);
     expect(await page.inputValue('#u-printed')).to.equal(line);
     await screenshot(page, 'xss-described-upload-form');
 
@@ -163,12 +146,12 @@ describe('e2e: markup in metadata and declared fields stays text', function () {
   });
 
   it('check result', async () => {
-    const { page } = browser;
-    await page.goto(`${app.url}/check`);
+    const { page } = suite.browser;
+    await page.goto(`${suite.app.url}/check`);
     await page.setInputFiles('#c-file', file);
     await page.click('.check-form button[type=submit]');
     await page.waitForSelector('.check-results');
-    await expectInert(page, browser, [CREDIT, FILE_NAME, XMP_VISIBLE]);
+    await expectInert(page, suite.browser, [CREDIT, FILE_NAME, XMP_VISIBLE]);
     await screenshot(page, 'xss-check-result');
   });
 });
