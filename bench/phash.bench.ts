@@ -17,6 +17,7 @@ import {
   perceptualHash,
   type PerceptualHashOptions,
 } from '../server/provenance/phash';
+import { seededRandom } from '../test/support/seeded-random';
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/images/', import.meta.url));
 const THRESHOLD = NEAR_DUPLICATE_MAX_DISTANCE;
@@ -280,17 +281,6 @@ async function closestDifferentPictures(pool: Original[], options: PerceptualHas
   return `${best} (${pair})`;
 }
 
-// Deterministic so runs compare; mulberry32.
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomWords(next: () => number): [number, number] {
   return [Math.floor(next() * 2 ** 32), Math.floor(next() * 2 ** 32)];
@@ -311,7 +301,7 @@ function flip([hi, lo]: [number, number], bits: number, next: () => number): [nu
 
 async function speedBench(originals: Original[]): Promise<number> {
   const TOTAL = 100_000;
-  const next = rng(42);
+  const next = seededRandom(42);
   const entries: Array<[string, string]> = [];
   const fixtureHashes: string[] = [];
   for (const o of originals) {

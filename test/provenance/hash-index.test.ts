@@ -1,18 +1,8 @@
 import { expect } from 'chai';
 import { HashIndex, type HashMatch } from '../../server/provenance/hash-index';
 import { hammingDistance } from '../../server/provenance/phash';
+import { seededRandom } from '../support/seeded-random';
 
-// Seeded so a failure can be replayed; mulberry32 is plenty for spreading test hashes.
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomHash(next: () => number): string {
   const word = () => Math.floor(next() * 2 ** 32).toString(16).padStart(8, '0');
@@ -36,7 +26,7 @@ function bruteForce(entries: Array<[string, string]>, query: string, maxDistance
 }
 
 describe('HashIndex', () => {
-  const next = rng(20240611);
+  const next = seededRandom(20240611);
   const entries: Array<[string, string]> = [];
   const centres: string[] = [];
   for (let i = 0; i < 5000; i++) entries.push([`r${i}`, randomHash(next)]);

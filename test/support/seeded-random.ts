@@ -1,0 +1,12 @@
+// A seeded random number generator (mulberry32): test data that a failure can replay and
+// benchmark runs that compare. Plenty for spreading test hashes; not for anything secret.
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
