@@ -11,6 +11,10 @@ import os from 'node:os';
 import pLimit from 'p-limit';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
+import { createWritesInFlight } from './shared/writes-in-flight';
+
+/** How long shutdown waits for uploads and edits under way before closing the database anyway. */
+const WRITES_SETTLE_MS = 15_000;
 
 export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'>, logger: Logger) {
   const paths = uploadPaths(config.uploadDir);
@@ -21,8 +25,9 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));
   const history = createHistoryService();
   const provenance = createProvenanceService({ logger });
-  const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger });
-  const images = createImageService({ ingest, history, provenance });
+  const writes = createWritesInFlight();
+  const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger, writes });
+  const images = createImageService({ ingest, history, provenance, writes });
   const lookup = createLookupService({ provenance, limits, imageWork });
   return {
     paths,
@@ -35,7 +40,11 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
       await provenance.rebuildIndex();
       await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels });
     },
+    /** After the HTTP server has closed: lets uploads and edits under way finish, then closes readers. */
     async stop() {
+      if (!(await writes.settled(WRITES_SETTLE_MS))) {
+        logger.warn(`${writes.count} upload(s) or edit(s) still under way after ${WRITES_SETTLE_MS / 1000} s; the start-up repair will tidy up after them`);
+      }
       await closeMetadataReaders();
     },
   };

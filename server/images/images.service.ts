@@ -9,6 +9,7 @@ import { optionalDate, optionalText, optionalUrl } from './declared';
 import { ImageMetadataModel, ImageModel, VERIFICATION_STATUSES, type ImageRecord, type VerificationStatus } from './image.model';
 import { declaredRecord, type IngestService } from './ingest.service';
 import { keywordsOf } from './declared';
+import type { WritesInFlight } from '../shared/writes-in-flight';
 
 /** What a gallery card, an article entry and an API list item show; nothing more, because the
  *  driver decodes every field of every card on each page (whole `declared` and `file` objects,
@@ -52,6 +53,8 @@ export interface ImageServiceDeps {
   ingest: IngestService;
   history: HistoryService;
   provenance: ProvenanceService;
+  /** Every edit is counted here, so shutdown waits for it. */
+  writes: WritesInFlight;
 }
 
 export interface ImagePatch {
@@ -173,7 +176,13 @@ export function createImageService(deps: ImageServiceDeps) {
     return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
   }
 
-  return { ...deps.ingest, list, get, rawMetadata, update };
+  return {
+    ...deps.ingest,
+    list,
+    get,
+    rawMetadata,
+    update: (id: string, patch: ImagePatch, actor: string) => deps.writes.track(() => update(id, patch, actor)),
+  };
 }
 
 export type ImageService = ReturnType<typeof createImageService>;

@@ -12,6 +12,7 @@ import type { HistoryService } from '../provenance/history.service';
 import type { ProvenanceService } from '../provenance/provenance.service';
 import { ConflictError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { WritesInFlight } from '../shared/writes-in-flight';
 import { analyseFile, type AnalysisLimits } from './analyse';
 import { creditKeyOf, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
 import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
@@ -32,6 +33,8 @@ export interface IngestDeps {
   provenance: ProvenanceService;
   history: HistoryService;
   logger: Logger;
+  /** Every ingest is counted here, so shutdown waits for it. */
+  writes: WritesInFlight;
 }
 
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
@@ -166,7 +169,10 @@ export function createIngestService(deps: IngestDeps) {
     }
   }
 
-  return { ingest, addUse };
+  return {
+    ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: string) => deps.writes.track(() => ingest(upload, declared, actor)),
+    addUse,
+  };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
