@@ -1,7 +1,7 @@
 // SIGTERM while an upload is in flight: the upload still completes, then the process exits cleanly;
 // also when its client has already hung up.
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,17 @@ async function sendUploadThenReset(baseUrl: string, file: string): Promise<net.S
   socket.write(`POST /api/images HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
   await new Promise((resolve) => socket.write(body, resolve));
   return socket;
+}
+
+/** Waits until the server holds the whole upload in its temp folder (or has already moved it on). */
+async function fullyReceived(tmpDir: string, bytes: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const names = await readdir(tmpDir).catch(() => [] as string[]);
+    const sizes = await Promise.all(names.map((name) => stat(path.join(tmpDir, name)).then((s) => s.size, () => 0)));
+    if (sizes.some((size) => size >= bytes)) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('graceful shutdown', function () {
@@ -60,8 +71,9 @@ describe('graceful shutdown', function () {
       const exited = new Promise<number | null>((resolve) => archive.child.once('exit', (code) => resolve(code)));
       // The whole upload is sent, then the connection is reset (RST, as a crashed or killed client
       // leaves it): the server sees it closed at once, while the HEIC decode is still under way.
-      const socket = await sendUploadThenReset(archive.url, path.join(FIXTURES, 'heic-iphone7.heic'));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const heic = path.join(FIXTURES, 'heic-iphone7.heic');
+      const socket = await sendUploadThenReset(archive.url, heic);
+      await fullyReceived(path.join(env.UPLOAD_DIR, 'tmp'), (await stat(heic)).size);
       socket.resetAndDestroy();
       archive.child.kill('SIGTERM');
       expect(await exited).to.equal(0);
