@@ -6,7 +6,7 @@ import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
 import { requireImageFormat } from './file-type';
-import { openImage, probeImage } from './media';
+import { openImage, probeImage, type MediaLimits } from './media';
 import { readMetadata } from './metadata';
 
 export interface FileAnalysis {
@@ -19,9 +19,7 @@ export interface FileAnalysis {
   phash: string;
 }
 
-export interface AnalysisLimits {
-  maxPixels: number;
-}
+export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'>;
 
 /** Decides the format from the content; throws 415 for anything that is not an accepted image. */
 export async function detectFormat(filePath: string): Promise<ImageFormat> {

@@ -34,8 +34,10 @@ function loadLibheif(): LibHeif {
 }
 
 export interface DecodedHeif {
-  /** An uncompressed TIFF (see wrapRgbaAsTiff) that sharp reads without copying the pixels again. */
+  /** An uncompressed TIFF (header written by writeTiffHeader) that sharp reads without copying the pixels again. */
   tiff: Buffer;
+  /** The RGBA pixels inside `tiff`. */
+  pixels: Uint8Array;
   width: number;
   height: number;
   hasAlpha: boolean;
@@ -66,7 +68,7 @@ export async function decodeHeif(file: Uint8Array, icc?: Uint8Array): Promise<De
     const pixels = new Uint8ClampedArray(tiff.buffer, tiff.byteOffset + layout.pixelOffset, layout.pixelBytes);
     const result = await new Promise<{ data: Uint8ClampedArray } | null>((resolve) => image.display({ data: pixels, width, height }, resolve));
     if (!result) throw new HeifDecodeError('the HEVC image data could not be decoded');
-    return { tiff, width, height, hasAlpha: image.has_alpha_channel() };
+    return { tiff, pixels: tiff.subarray(layout.pixelOffset), width, height, hasAlpha: image.has_alpha_channel() };
   } finally {
     for (const image of images) image.free();
     decoder.decoder?.delete();

@@ -101,8 +101,10 @@ export function createIngestService(deps: IngestDeps) {
 
   async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
     const { analysis, derivatives } = await imageWork(async () => {
-      const analysis = await analyseFile(upload.path, limits);
-      return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, paths.derivatives, limits) };
+      // An HEIC file is decoded once for both steps (and its pixels let go when they are done).
+      const media = { ...limits, hevcDecodes: new Map() };
+      const analysis = await analyseFile(upload.path, media);
+      return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, paths.derivatives, media) };
     });
     const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);
     const originalPath = path.join(paths.originals, originalFile);

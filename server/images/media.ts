@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp, { type AvifOptions, type Metadata, type OutputInfo, type Sharp, type WebpOptions } from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../shared/errors';
 import { formatName, mimeTypeOf } from './file-type';
-import { decodeHeif, pixelsAsTiff } from './heic';
+import { decodeHeif, pixelsAsTiff, type DecodedHeif } from './heic';
 import type { DerivativeInfo, FileFacts, ImageFormat } from './image.types';
 
 export interface MediaLimits {
@@ -17,7 +17,16 @@ export interface MediaLimits {
    * a buffer); other formats are streamed from disk by libvips. Defaults to DEFAULT_MAX_IN_MEMORY_BYTES.
    */
   maxBytes?: number;
+  /**
+   * Set by an ingest, so that its analysis and its derivatives decode an HEVC (iPhone HEIC) file
+   * once: the wasm decode is the slowest step of such an upload. Holds the decoded pixels, so it
+   * lives only as long as that ingest.
+   */
+  hevcDecodes?: HevcDecodes;
 }
+
+/** Decoded HEVC images by file path, without a colour profile attached (see openHevc). */
+export type HevcDecodes = Map<string, Promise<DecodedHeif>>;
 
 export const DEFAULT_MAX_IN_MEMORY_BYTES = 50 * 1024 * 1024;
 
@@ -129,15 +138,31 @@ async function openHevc(filePath: string, limits: MediaLimits, icc: Uint8Array |
       { details: { bytes: size, maxBytes } },
     );
   }
-  let decoded;
+  let decoded: DecodedHeif;
   try {
-    decoded = await decodeHeif(await readFile(filePath), icc);
+    decoded = await decodeHevc(filePath, limits.hevcDecodes, icc);
   } catch (error) {
     throw translate(error, filePath, 'heif', limits.maxPixels);
   }
   // The decoder always returns RGBA; an opaque alpha channel would only cost bytes downstream.
   const image = sharp(decoded.tiff, { limitInputPixels: limits.maxPixels, failOn: FAIL_ON });
   return decoded.hasAlpha ? image : image.removeAlpha();
+}
+
+/**
+ * One decode per file and ingest when `shared` is given: it is decoded without a profile, and a
+ * caller that wants `icc` gets the pixels copied into a TIFF carrying it (a copy costs a few
+ * milliseconds, a decode about a second).
+ */
+async function decodeHevc(filePath: string, shared: HevcDecodes | undefined, icc: Uint8Array | undefined): Promise<DecodedHeif> {
+  if (!shared) return decodeHeif(await readFile(filePath), icc);
+  let decoding = shared.get(filePath);
+  if (!decoding) {
+    decoding = readFile(filePath).then((bytes) => decodeHeif(bytes));
+    shared.set(filePath, decoding);
+  }
+  const decoded = await decoding;
+  return icc ? { ...decoded, tiff: pixelsAsTiff(decoded.pixels, decoded.width, decoded.height, 4, icc) } : decoded;
 }
 
 /**

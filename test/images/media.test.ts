@@ -10,7 +10,8 @@ import sharp from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../../server/shared/errors';
 import { sniffImageFormat } from '../../server/images/file-type';
 import { decodeHeif, pixelsAsTiff } from '../../server/images/heic';
-import type { Derivatives } from '../../server/images/media';
+import type { Derivatives, HevcDecodes } from '../../server/images/media';
+import { perceptualHash } from '../../server/provenance/phash';
 import { iccProfileDescription, makeDerivatives, openImage, probeImage } from '../../server/images/media';
 import type { DerivativeInfo, ImageFormat } from '../../server/images/image.types';
 
@@ -260,6 +261,21 @@ describe('media: the sharp adapter', function () {
       const image = await openImage(file, 'heif', LIMITS);
       const { info } = await image.resize(64).raw().toBuffer({ resolveWithObject: true });
       expect([info.width, info.height, info.channels]).to.deep.equal([64, 48, 3]);
+    });
+
+    it('decodes a HEIC once for the analysis and the derivatives of an ingest, with the same results as two decodes', async () => {
+      const file = path.join(FIXTURES, 'heic-iphone7.heic');
+      const hevcDecodes: HevcDecodes = new Map();
+      const shared = { ...LIMITS, hevcDecodes };
+      const [hashShared, hashAlone] = await Promise.all([openImage(file, 'heif', shared).then(perceptualHash), openImage(file, 'heif', LIMITS).then(perceptualHash)]);
+      const decode = hevcDecodes.get(file);
+      const derivedShared = await makeDerivatives(file, 'heif', outDir, shared);
+      expect([...hevcDecodes.values()]).to.deep.equal([decode]);
+      expect(hevcDecodes.get(file)).to.equal(decode);
+      expect(hashShared).to.equal(hashAlone);
+      // Content-addressed names: the same bytes as the derivatives made with a decode of their own.
+      const derivedAlone = await makeDerivatives(file, 'heif', outDir, LIMITS);
+      expect(derivedShared).to.deep.equal(derivedAlone);
     });
   });
 
