@@ -24,7 +24,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));
   const history = createHistoryService();
-  const provenance = createProvenanceService({ logger });
+  const provenance = createProvenanceService();
   const writes = createWritesInFlight();
   const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger, writes });
   const images = createImageService({ ingest, history, provenance, writes });
@@ -37,8 +37,9 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     lookup,
     /** Needs the database: repairs what a crash left and loads the hash index. */
     async start() {
-      await provenance.rebuildIndex();
-      await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels });
+      // One scan of the records serves the repair's checks and fills the hash index.
+      await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels, eachRecord: (record) => provenance.indexStored(record._id, record.phash) });
+      logger.info(`Perceptual hash index: ${provenance.indexSize} images`);
     },
     /** After the HTTP server has closed: lets uploads and edits under way finish, then closes readers. */
     async stop() {

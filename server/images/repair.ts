@@ -28,7 +28,13 @@ async function filesIn(folder: string): Promise<Set<string>> {
 
 export async function repairStorage(
   paths: UploadPaths,
-  deps: { provenance: ProvenanceService; logger: Logger; maxPixels: number },
+  deps: {
+    provenance: ProvenanceService;
+    logger: Logger;
+    maxPixels: number;
+    /** Sees every record as the repair reads it, before any report is refreshed (services.ts fills the hash index from it). */
+    eachRecord?: (record: Pick<ImageRecord, '_id' | 'phash'>) => void;
+  },
 ): Promise<RepairReport> {
   const report: RepairReport = {
     tempFilesRemoved: 0,
@@ -51,10 +57,11 @@ export async function repairStorage(
   const referenced = new Set<string>();
   const imageIds = new Set<string>();
   const unreported: mongoose.Types.ObjectId[] = [];
-  const cursor = ImageModel.find({}, { originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 })
-    .lean<Pick<ImageRecord, '_id' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>>()
+  const cursor = ImageModel.find({}, { phash: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 })
+    .lean<Pick<ImageRecord, '_id' | 'phash' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>>()
     .cursor({ batchSize: 1000 });
   for await (const record of cursor) {
+    deps.eachRecord?.(record);
     imageIds.add(String(record._id));
     // A crash after the record was written but before its report was computed (refreshed below,
     // once every file is in place).

@@ -2,7 +2,6 @@
 // (findings.ts) from the record, its near-duplicates in the hash index and the other uses of it.
 import mongoose from 'mongoose';
 import { ImageModel, type ImageRecord } from '../images/image.model';
-import type { Logger } from '../shared/logger';
 import { computeFindings, overallBadge } from './findings';
 import type { Finding, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
@@ -18,15 +17,12 @@ export interface MatchedImage {
   distance: number;
 }
 
-export function createProvenanceService({ logger }: { logger: Logger }) {
+export function createProvenanceService() {
   const index = new HashIndex();
 
-  /** Loads every stored hash into the in-memory index; called once at start. */
-  async function rebuildIndex(): Promise<number> {
-    const cursor = ImageModel.find({}, { phash: 1 }).lean().cursor({ batchSize: 1000 });
-    for await (const record of cursor) index.add(String(record._id), record.phash);
-    logger.info(`Perceptual hash index: ${index.size} images`);
-    return index.size;
+  /** Adds a stored image's hash to the in-memory index; the start-up scan calls it for every record. */
+  function indexStored(id: ObjectId, phash: string): void {
+    index.add(String(id), phash);
   }
 
   /** Images held whose picture matches the given hashes (exact by SHA-256, near by perceptual hash). */
@@ -103,7 +99,7 @@ export function createProvenanceService({ logger }: { logger: Logger }) {
     await refresh(id, { alsoMatches: true });
   }
 
-  return { rebuildIndex, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
+  return { indexStored, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService = ReturnType<typeof createProvenanceService>;

@@ -58,6 +58,18 @@ describe('provenance API', () => {
     expect(response.body.findings).to.be.an('array');
   });
 
+  it('after a restart, still finds near copies of what was stored before (the start-up scan fills the hash index)', async () => {
+    const original = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const restarted = await startTestApp();
+    try {
+      expect(restarted.services.provenance.indexSize).to.equal(1);
+      const response = await request(restarted.url).post('/api/lookup').attach('image', await changedCopy('DSCN0010.jpg', 0.5, 60)).expect(200);
+      expect(response.body.matches.map((match: { imageId: string; kind: string }) => [match.imageId, match.kind])).to.deep.equal([[original.body.id, 'near']]);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('reports an exact match for the very same file, and nothing for an unrelated picture', async () => {
     const original = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
     const same = await request(app.url).post('/api/lookup').attach('image', fixture('Canon_40D.jpg')).expect(200);
