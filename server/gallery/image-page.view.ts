@@ -179,6 +179,7 @@ const CHANGE_TITLES: Record<string, string> = {
   status_set: 'Verification status set',
   use_added: 'Use added',
   file_replaced: 'File replaced',
+  described_image_fulfilled: 'File uploaded for an image recorded without one',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -189,6 +190,7 @@ const FIELD_LABELS: Record<string, string> = {
   statusNote: 'Status note',
   evidenceUrl: 'Evidence',
   uses: 'Use',
+  describedImage: 'Recorded without a file',
 };
 
 function changeValue(value: unknown): string {

@@ -92,7 +92,26 @@ export function createIngestService(deps: IngestDeps) {
       const declared = described ? await declaredForDescribed(declaredByUploader, described) : declaredByUploader;
       const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
       const result: IngestResult = existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : await storeNew(upload, declared, actor);
-      if (described) await markFulfilled(described, result.image._id);
+      if (described) {
+        await markFulfilled(described, result.image._id);
+        // The image's own history keeps that it was first known only from the article.
+        await history.append(result.image._id, {
+          type: 'described_image_fulfilled',
+          actor,
+          changes: [
+            {
+              field: 'describedImage',
+              from: null,
+              to: {
+                recorded: described.createdAt.toISOString(),
+                recordedBy: described.addedBy ?? null,
+                printedLine: described.printedLine ?? null,
+                description: described.description ?? null,
+              },
+            },
+          ],
+        });
+      }
       return result;
     } finally {
       await removeQuietly(upload.path);

@@ -81,6 +81,13 @@ describe('described images (records without a file)', () => {
     expect(uploaded.body.declared.credit).to.equal('Office of the President of Ukraine');
     const fulfilled = await request(app.url).get(`/api/described-images/${first.body.id}`).expect(200);
     expect(fulfilled.body.fulfilledBy).to.equal(uploaded.body.id);
+    // The image's hash-chained history says it was first known only from the article.
+    const history = await request(app.url).get(`/api/images/${uploaded.body.id}/history`).expect(200);
+    expect(history.body.chainValid).to.equal(true);
+    const entry = history.body.entries.find((e: { type: string }) => e.type === 'described_image_fulfilled');
+    expect(entry.changes[0].to.printedLine).to.contain('according to a video shared by Zelensky');
+    const imagePage = await request(app.url).get(`/images/${uploaded.body.id}`).expect(200);
+    expect(imagePage.text).to.contain('File uploaded for an image recorded without one');
 
     const article = await ArticleModel.findOne({}).lean();
     const page = await request(app.url).get(`/articles/${article!._id}`).expect(200);
