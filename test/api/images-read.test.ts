@@ -106,7 +106,22 @@ describe('images read API', () => {
   it('describes the API in OpenAPI 3.1', async () => {
     const response = await request(app.url).get('/api/openapi.json').expect(200);
     expect(response.body.openapi).to.match(/^3\.1/);
-    expect(Object.keys(response.body.paths)).to.include.members(['/api/images', '/api/images/{id}', '/api/images/{id}/metadata', '/api/lookup']);
+    expect(Object.keys(response.body.paths)).to.include.members([
+      '/api/images',
+      '/api/images/{id}',
+      '/api/images/{id}/metadata',
+      '/api/images/{id}/provenance',
+      '/api/images/{id}/history',
+      '/api/lookup',
+      '/api/described-images',
+      '/api/described-images/{id}',
+    ]);
+    // Every schema reference points at a schema the document defines.
+    const refs = JSON.stringify(response.body).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of new Set(refs)) {
+      const name = ref.slice('"$ref":"#/components/schemas/'.length, -1);
+      expect(response.body.components.schemas, ref).to.have.property(name);
+    }
   });
 
   it('answers unknown API paths with a JSON 404', async () => {
