@@ -21,10 +21,9 @@ export interface PageCacheOptions {
   maxBytes: number;
 }
 
-export type PageCache = ReturnType<typeof createPageCache>;
+type Render = () => Promise<string>;
 
 export function createPageCache(options: PageCacheOptions) {
-  type Render = () => Promise<string>;
   const cache = new LRUCache<string, RenderedPage, Render>({
     maxSize: options.maxBytes,
     sizeCalculation: (page) => page.gzipped.length + page.etag.length,
@@ -41,7 +40,7 @@ export function createPageCache(options: PageCacheOptions) {
   return {
     /** The page for `url`, rendered by `render` unless a current rendering is cached. `cached` is
      *  false when this request waited for a render (its own or a concurrent one). */
-    async get(url: string, render: () => Promise<string>): Promise<{ page: RenderedPage; cached: boolean }> {
+    async get(url: string, render: Render): Promise<{ page: RenderedPage; cached: boolean }> {
       const status: LRUCache.Status<string, RenderedPage, Render> = {};
       const page = await cache.fetch(`${options.generation()} ${url}`, { context: render, status });
       // fetch() only resolves undefined when told to allow stale or aborted results; neither is set.
