@@ -80,7 +80,7 @@ export async function declaredForDescribed(declared: DeclaredUpload, described: 
       caption: own.caption ?? described.caption ?? undefined,
       credit: own.credit ?? described.credit ?? undefined,
       sourceUrl: own.sourceUrl ?? described.sourceUrl ?? undefined,
-      sourceNote: own.sourceNote ?? described.sourceNote ?? described.description ?? undefined,
+      sourceNote: own.sourceNote ?? described.sourceNote ?? undefined,
       claimedDate: own.claimedDate ?? described.claimedDate ?? undefined,
     },
     article: article ? { url: article.url ?? undefined, headline: article.headline ?? undefined, publisher: article.publisher ?? undefined } : declared.article,

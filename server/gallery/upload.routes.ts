@@ -10,7 +10,7 @@ import { removeQuietly } from '../images/storage';
 import { createUploadMiddleware, uploadedFiles } from '../images/upload';
 import { actorOf } from '../shared/actor';
 import { toAppError } from '../shared/error-handler';
-import { uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
+import { describedNotice, uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
 
 export function createUploadPageRouter({ config, paths, images }: AppDeps): Router {
   const router = Router();
@@ -20,8 +20,12 @@ export function createUploadPageRouter({ config, paths, images }: AppDeps): Rout
   router.get('/upload', async (req, res) => {
     // ?described=<id>: the file for an image an article printed or described, filled in from its record.
     const described = typeof req.query.described === 'string' ? await openDescribedImage(req.query.described) : undefined;
-    const values = described ? uploadValuesForDescribed(described, await ArticleModel.findById(described.article).lean<ArticleRecord>()) : uploadFormValues(undefined);
-    res.render('upload.njk', { nav: 'upload', title: 'Upload', values, limits });
+    if (!described) {
+      res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadFormValues(undefined), limits });
+      return;
+    }
+    const article = await ArticleModel.findById(described.article).lean<ArticleRecord>();
+    res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadValuesForDescribed(described, article), described: describedNotice(described, article), limits });
   });
 
   router.post('/upload', upload, async (req, res) => {

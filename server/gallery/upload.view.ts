@@ -65,6 +65,11 @@ export function uploadFormValues(body: Record<string, unknown> | undefined): Rec
   return values;
 }
 
+/** What the upload page says about the described image its file is for. */
+export function describedNotice(described: DescribedImageRecord, article: ArticleRecord | null): { text: string; headline?: string } {
+  return { text: described.printedLine ?? described.caption ?? described.description ?? 'an image recorded without a file', headline: article?.headline ?? undefined };
+}
+
 /** The upload form filled in from a described image, so its file is uploaded with what the article printed. */
 export function uploadValuesForDescribed(described: DescribedImageRecord, article: ArticleRecord | null): Record<string, string> {
   return uploadFormValues({
@@ -72,7 +77,7 @@ export function uploadValuesForDescribed(described: DescribedImageRecord, articl
     caption: described.caption ?? undefined,
     credit: described.credit ?? undefined,
     sourceUrl: described.sourceUrl ?? undefined,
-    sourceNote: described.sourceNote ?? described.description ?? undefined,
+    sourceNote: described.sourceNote ?? undefined,
     claimedDate: described.claimedDate?.toISOString().slice(0, 10),
     articleHeadline: article?.headline ?? undefined,
     articleUrl: article?.url ?? undefined,

@@ -70,6 +70,7 @@ describe('described images (records without a file)', () => {
     const form = await request(app.url).get(`/upload?described=${described.body.id}`).expect(200);
     expect(form.text).to.contain(`name="describedImage" value="${described.body.id}"`);
     expect(form.text).to.contain(`value="${ARTICLE.articleHeadline}"`);
+    expect(form.text).to.match(/supplies the file for an image the archive had only as a record: “A soldier&#39;s notebook page/);
   });
 
   it('turns into an image record when its file is uploaded, keeping its place in the article; a second file is refused', async () => {
