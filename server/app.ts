@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import nunjucks from 'nunjucks';
+import { createArticlesApiRouter } from './articles/articles.api';
 import { createDescribedImagesApiRouter } from './articles/described-images.api';
 import { createGalleryRouter } from './gallery/gallery.routes';
 import { createImagesApiRouter } from './images/images.routes';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createOpenApiRouter());
   app.use(createImagesApiRouter(deps));
   app.use(createProvenanceApiRouter(deps));
+  app.use(createArticlesApiRouter());
   app.use(createDescribedImagesApiRouter());
   app.use(createGalleryRouter(deps));
 

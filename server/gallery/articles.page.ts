@@ -1,12 +1,10 @@
 // Loads and shapes the article pages: the list of articles, and one article's images in printed order.
 import mongoose from 'mongoose';
+import { loadArticleContents, type ArticleImageRecord, type ArticleUse, type PrintedEntry } from '../articles/article-contents';
 import { ArticleModel, type ArticleRecord } from '../articles/article.model';
 import { DescribedImageModel, type DescribedImageRecord } from '../articles/described-image.model';
-import { openDescribedImagesOf } from '../articles/described-images.service';
-import { CARD_PROJECTION } from '../images/images.service';
-import { ImageModel, type ImageRecord } from '../images/image.model';
+import { ImageModel } from '../images/image.model';
 import { derivativeUrl } from '../images/images.serialize';
-import { NotFoundError } from '../shared/errors';
 import { provenanceBadge, statusBadge, type BadgeView } from './badges';
 import { srcsetOf } from './gallery.view';
 import { formatDateTime, formatDay, hostOf, safeHref, trimText } from './format';
@@ -82,25 +80,12 @@ export interface DescribedImageView {
   addedBy?: string;
 }
 
-type ArticleImageRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'status' | 'provenance' | 'uses'>;
-
-/**
- * One entry per use in this article and per described image still without a file, in the order
- * they were recorded: the order they were printed. (A file uploaded for a described image takes
- * its use's date from the described record, so it keeps that place.)
- */
-export function articleImages(articleId: string, images: ArticleImageRecord[], described: DescribedImageRecord[] = []): Array<ArticleImageView | DescribedImageView> {
-  const held = images.flatMap((image) =>
-    (image.uses ?? []).filter((use) => String(use.article) === articleId).map((use) => ({ at: use.addedAt?.getTime() ?? 0, key: String(image._id), view: (position: number) => heldImageView(position, image, use) })),
-  );
-  const notHeld = described.map((record) => ({ at: record.createdAt.getTime(), key: String(record._id), view: (position: number) => describedImageView(position, record) }));
-  const entries = [...held, ...notHeld].sort((a, b) => a.at - b.at || a.key.localeCompare(b.key));
-  return entries.map((entry, index) => entry.view(index + 1));
+/** The article's entries in printed order, shaped for the page. */
+export function articleImages(entries: PrintedEntry[]): Array<ArticleImageView | DescribedImageView> {
+  return entries.map((entry, index) => (entry.kind === 'held' ? heldImageView(index + 1, entry.image, entry.use) : describedImageView(index + 1, entry.record)));
 }
 
-type Use = NonNullable<ArticleImageRecord['uses']>[number];
-
-function heldImageView(position: number, image: ArticleImageRecord, use: Use): ArticleImageView {
+function heldImageView(position: number, image: ArticleImageRecord, use: ArticleUse): ArticleImageView {
   const thumb = image.derivatives?.thumbnail;
   const display = image.derivatives?.display;
   const caption = use.caption ?? image.declared?.caption ?? '';
@@ -138,13 +123,7 @@ function describedImageView(position: number, record: DescribedImageRecord): Des
 }
 
 export async function loadArticlePage(id: string) {
-  if (!mongoose.isObjectIdOrHexString(id) || !/^[a-f0-9]{24}$/i.test(id)) throw new NotFoundError('No article with this id.');
-  const article = await ArticleModel.findById(id).lean<ArticleRecord>();
-  if (!article) throw new NotFoundError('No article with this id.');
-  const [images, described] = await Promise.all([
-    ImageModel.find({ 'uses.article': article._id }, { ...CARD_PROJECTION, uses: 1 }).lean<ArticleImageRecord[]>(),
-    openDescribedImagesOf(article._id),
-  ]);
+  const { article, entries } = await loadArticleContents(id);
   return {
     article: {
       id,
@@ -155,6 +134,6 @@ export async function loadArticlePage(id: string) {
       host: hostOf(article.url),
       galleryHref: `/?article=${id}`,
     },
-    images: articleImages(id, images, described),
+    images: articleImages(entries),
   };
 }

@@ -127,6 +127,13 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/articles/{id}': {
+      get: {
+        summary: 'An article and the images it ran, in printed order: held images (with their printed line) and images recorded without a file.',
+        parameters: [{ name: 'id', in: 'path', required: true, description: 'Article id (24 hex characters).', schema: { type: 'string' } }],
+        responses: { 200: { description: 'The article.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ArticleContents' } } } }, 404: errorResponse('Unknown id.') },
+      },
+    },
     '/api/described-images': {
       post: {
         summary: 'Record an image an article printed or described, without its file.',
@@ -186,6 +193,26 @@ export const openApiDocument = {
           status: { type: 'object' },
           provenance: { type: 'object', properties: { badge: { type: 'string' }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
           createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ArticleContents: {
+        type: 'object',
+        required: ['id', 'images'],
+        properties: {
+          id: { type: 'string' },
+          headline: { type: ['string', 'null'] },
+          publisher: { type: ['string', 'null'] },
+          url: { type: ['string', 'null'] },
+          publishedAt: { type: ['string', 'null'], format: 'date-time' },
+          images: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['position', 'kind', 'url'],
+              description: 'kind "held": imageId, printedLine, caption, credit, addedAt, badge, status, thumbnailUrl. kind "described": describedImageId, printedLine, caption, credit, description, recordedAt.',
+              properties: { position: { type: 'integer' }, kind: { type: 'string', enum: ['held', 'described'] }, url: { type: 'string' } },
+            },
+          },
         },
       },
       DescribedImage: {

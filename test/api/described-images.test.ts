@@ -64,6 +64,11 @@ describe('described images (records without a file)', () => {
     expect(page.text).to.contain('translated by The Wall Street Journal');
     expect(page.text).to.contain(`/upload?described=${described.body.id}`);
 
+    const contents = await request(app.url).get(`/api/articles/${article!._id}`).expect(200);
+    expect(contents.body.images.map((entry: { kind: string }) => entry.kind)).to.deep.equal(['held', 'described']);
+    expect(contents.body.images[1]).to.include({ position: 2, describedImageId: described.body.id, description: NOTEBOOK, printedLine: null });
+    await request(app.url).get('/api/articles/64b7f0c2a1b2c3d4e5f60718').expect(404);
+
     const list = await request(app.url).get('/articles').expect(200);
     expect(list.text).to.match(/>1 <span class="muted">\+ 1 without a file<\/span>/);
 
@@ -95,6 +100,15 @@ describe('described images (records without a file)', () => {
     expect(page.text).not.to.contain('The archive holds no file for this image');
     // Recorded first, so printed first, although its file came after the other image's.
     expect(page.text.indexOf('according to a video shared by Zelensky')).to.be.lessThan(page.text.indexOf('A later image (AP)'));
+
+    // The same order through the API, held or not.
+    const contents = await request(app.url).get(`/api/articles/${article!._id}`).expect(200);
+    expect(contents.body.headline).to.equal(ARTICLE.articleHeadline);
+    expect(contents.body.images.map((entry: { position: number; kind: string; imageId: string }) => [entry.position, entry.kind, entry.imageId])).to.deep.equal([
+      [1, 'held', uploaded.body.id],
+      [2, 'held', contents.body.images[1].imageId],
+    ]);
+    expect(contents.body.images[1].printedLine).to.equal('A later image (AP)');
 
     const filesBefore = await filesUnder(app.uploadDir);
     const again = await request(app.url).post('/api/images').field('describedImage', first.body.id).attach('image', fixture('Bush-dog.jpg')).expect(409);

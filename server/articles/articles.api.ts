@@ -1,0 +1,60 @@
+// The articles JSON API: one article and what it ran, in printed order, held or not.
+import { Router } from 'express';
+import { derivativeUrl } from '../images/images.serialize';
+import type { ArticleRecord } from './article.model';
+import { loadArticleContents, type PrintedEntry } from './article-contents';
+
+export function printedEntryJson(entry: PrintedEntry, position: number) {
+  if (entry.kind === 'described') {
+    const { record } = entry;
+    return {
+      position,
+      kind: 'described' as const,
+      describedImageId: String(record._id),
+      printedLine: record.printedLine ?? null,
+      caption: record.caption ?? null,
+      credit: record.credit ?? null,
+      description: record.description ?? null,
+      recordedAt: record.createdAt,
+      recordedBy: record.addedBy ?? null,
+      url: `/api/described-images/${String(record._id)}`,
+    };
+  }
+  const { image, use } = entry;
+  return {
+    position,
+    kind: 'held' as const,
+    imageId: String(image._id),
+    printedLine: use.printedLine ?? null,
+    caption: use.caption ?? image.declared?.caption ?? null,
+    credit: use.credit ?? image.declared?.credit ?? null,
+    addedAt: use.addedAt ?? null,
+    addedBy: use.addedBy ?? null,
+    badge: image.provenance?.badge ?? 'neutral',
+    status: image.status?.value ?? 'unverified',
+    thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file) ?? null,
+    url: `/api/images/${String(image._id)}`,
+  };
+}
+
+export function articleContentsJson(article: ArticleRecord, entries: PrintedEntry[]) {
+  return {
+    id: String(article._id),
+    headline: article.headline ?? null,
+    publisher: article.publisher ?? null,
+    url: article.url ?? null,
+    publishedAt: article.publishedAt ?? null,
+    images: entries.map((entry, index) => printedEntryJson(entry, index + 1)),
+  };
+}
+
+export function createArticlesApiRouter(): Router {
+  const router = Router();
+
+  router.get('/api/articles/:id', async (req, res) => {
+    const { article, entries } = await loadArticleContents(req.params.id);
+    res.json(articleContentsJson(article, entries));
+  });
+
+  return router;
+}
