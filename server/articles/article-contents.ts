@@ -5,7 +5,7 @@ import { CARD_PROJECTION } from '../images/images.service';
 import { ImageModel, type ImageRecord } from '../images/image.model';
 import { NotFoundError } from '../shared/errors';
 import { ArticleModel, type ArticleRecord } from './article.model';
-import type { DescribedImageRecord } from './described-image.model';
+import { DescribedImageModel, type DescribedImageRecord } from './described-image.model';
 import { openDescribedImagesOf } from './described-images.service';
 
 export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
@@ -38,4 +38,30 @@ export async function loadArticleContents(id: string): Promise<{ article: Articl
     openDescribedImagesOf(article._id),
   ]);
   return { article, entries: printedOrder(id, images, described) };
+}
+
+/** The article list shows this many, newest first; more would need paging. */
+const ARTICLE_LIST_LIMIT = 500;
+
+/** The most recent articles, each with how many images it ran that the archive holds, and how many it holds no file for. */
+export async function listArticles(): Promise<Array<{ article: ArticleRecord; heldCount: number; withoutFileCount: number }>> {
+  const articles = await ArticleModel.find({}).sort({ publishedAt: -1, createdAt: -1 }).limit(ARTICLE_LIST_LIMIT).lean<ArticleRecord[]>();
+  if (articles.length === 0) return [];
+  const ids = articles.map((article) => article._id);
+  const [held, withoutFile] = await Promise.all([
+    ImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+      { $match: { 'uses.article': { $in: ids } } },
+      { $project: { uses: 1 } },
+      { $unwind: '$uses' },
+      { $match: { 'uses.article': { $in: ids } } },
+      { $group: { _id: '$uses.article', n: { $sum: 1 } } },
+    ]),
+    DescribedImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
+      { $match: { article: { $in: ids }, fulfilledBy: { $exists: false } } },
+      { $group: { _id: '$article', n: { $sum: 1 } } },
+    ]),
+  ]);
+  const heldBy = new Map(held.map((count) => [String(count._id), count.n]));
+  const missingBy = new Map(withoutFile.map((count) => [String(count._id), count.n]));
+  return articles.map((article) => ({ article, heldCount: heldBy.get(String(article._id)) ?? 0, withoutFileCount: missingBy.get(String(article._id)) ?? 0 }));
 }

@@ -1,8 +1,8 @@
-// The articles JSON API: one article and what it ran, in printed order, held or not.
+// The articles JSON API: the list, and one article with what it ran in printed order, held or not.
 import { Router } from 'express';
 import { derivativeUrl } from '../images/images.serialize';
 import type { ArticleRecord } from './article.model';
-import { loadArticleContents, type PrintedEntry } from './article-contents';
+import { listArticles, loadArticleContents, type PrintedEntry } from './article-contents';
 
 export function printedEntryJson(entry: PrintedEntry, position: number) {
   if (entry.kind === 'described') {
@@ -37,19 +37,34 @@ export function printedEntryJson(entry: PrintedEntry, position: number) {
   };
 }
 
-export function articleContentsJson(article: ArticleRecord, entries: PrintedEntry[]) {
+function articleJson(article: ArticleRecord) {
   return {
     id: String(article._id),
     headline: article.headline ?? null,
     publisher: article.publisher ?? null,
     url: article.url ?? null,
     publishedAt: article.publishedAt ?? null,
-    images: entries.map((entry, index) => printedEntryJson(entry, index + 1)),
   };
+}
+
+export function articleContentsJson(article: ArticleRecord, entries: PrintedEntry[]) {
+  return { ...articleJson(article), images: entries.map((entry, index) => printedEntryJson(entry, index + 1)) };
 }
 
 export function createArticlesApiRouter(): Router {
   const router = Router();
+
+  router.get('/api/articles', async (_req, res) => {
+    const items = await listArticles();
+    res.json({
+      items: items.map(({ article, heldCount, withoutFileCount }) => ({
+        ...articleJson(article),
+        heldCount,
+        withoutFileCount,
+        links: { self: `/api/articles/${String(article._id)}`, page: `/articles/${String(article._id)}` },
+      })),
+    });
+  });
 
   router.get('/api/articles/:id', async (req, res) => {
     const { article, entries } = await loadArticleContents(req.params.id);

@@ -1,9 +1,7 @@
 // Loads and shapes the article pages: the list of articles, and one article's images in printed order.
-import mongoose from 'mongoose';
-import { loadArticleContents, type ArticleImageRecord, type ArticleUse, type PrintedEntry } from '../articles/article-contents';
-import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import { DescribedImageModel, type DescribedImageRecord } from '../articles/described-image.model';
-import { ImageModel } from '../images/image.model';
+import { listArticles, loadArticleContents, type ArticleImageRecord, type ArticleUse, type PrintedEntry } from '../articles/article-contents';
+import type { ArticleRecord } from '../articles/article.model';
+import type { DescribedImageRecord } from '../articles/described-image.model';
 import { derivativeUrl } from '../images/images.serialize';
 import { provenanceBadge, statusBadge, type BadgeView } from './badges';
 import { srcsetOf } from './gallery.view';
@@ -31,25 +29,7 @@ export function articleListItem(article: ArticleRecord, imageCount: number, with
 }
 
 export async function loadArticleList(): Promise<ArticleListItem[]> {
-  const articles = await ArticleModel.find({}).sort({ publishedAt: -1, createdAt: -1 }).limit(500).lean<ArticleRecord[]>();
-  if (articles.length === 0) return [];
-  const ids = articles.map((article) => article._id);
-  const [counts, withoutFile] = await Promise.all([
-    ImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
-      { $match: { 'uses.article': { $in: ids } } },
-      { $project: { uses: 1 } },
-      { $unwind: '$uses' },
-      { $match: { 'uses.article': { $in: ids } } },
-      { $group: { _id: '$uses.article', n: { $sum: 1 } } },
-    ]),
-    DescribedImageModel.aggregate<{ _id: mongoose.Types.ObjectId; n: number }>([
-      { $match: { article: { $in: ids }, fulfilledBy: { $exists: false } } },
-      { $group: { _id: '$article', n: { $sum: 1 } } },
-    ]),
-  ]);
-  const held = new Map(counts.map((count) => [String(count._id), count.n]));
-  const missing = new Map(withoutFile.map((count) => [String(count._id), count.n]));
-  return articles.map((article) => articleListItem(article, held.get(String(article._id)) ?? 0, missing.get(String(article._id)) ?? 0));
+  return (await listArticles()).map(({ article, heldCount, withoutFileCount }) => articleListItem(article, heldCount, withoutFileCount));
 }
 
 export interface ArticleImageView {

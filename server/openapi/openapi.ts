@@ -127,6 +127,12 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/articles': {
+      get: {
+        summary: 'The 500 most recent articles, with how many images each ran that the archive holds (heldCount) and holds no file for (withoutFileCount).',
+        responses: { 200: { description: 'The list.', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } } } } } },
+      },
+    },
     '/api/articles/{id}': {
       get: {
         summary: 'An article and the images it ran, in printed order: held images (with their printed line) and images recorded without a file.',

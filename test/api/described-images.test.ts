@@ -68,6 +68,10 @@ describe('described images (records without a file)', () => {
     expect(contents.body.images.map((entry: { kind: string }) => entry.kind)).to.deep.equal(['held', 'described']);
     expect(contents.body.images[1]).to.include({ position: 2, describedImageId: described.body.id, description: NOTEBOOK, printedLine: null });
     await request(app.url).get('/api/articles/64b7f0c2a1b2c3d4e5f60718').expect(404);
+    const articles = await request(app.url).get('/api/articles').expect(200);
+    expect(articles.body.items).to.have.length(1);
+    expect(articles.body.items[0]).to.include({ headline: ARTICLE.articleHeadline, heldCount: 1, withoutFileCount: 1 });
+    expect(articles.body.items[0].links.self).to.equal(`/api/articles/${article!._id}`);
 
     const list = await request(app.url).get('/articles').expect(200);
     expect(list.text).to.match(/>1 <span class="muted">\+ 1 without a file<\/span>/);

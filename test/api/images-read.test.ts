@@ -113,6 +113,7 @@ describe('images read API', () => {
       '/api/images/{id}/provenance',
       '/api/images/{id}/history',
       '/api/lookup',
+      '/api/articles',
       '/api/articles/{id}',
       '/api/described-images',
       '/api/described-images/{id}',
