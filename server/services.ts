@@ -38,6 +38,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     /** Needs the database: repairs what a crash left and loads the hash index. */
     async start() {
       // One scan of the records serves the repair's checks and fills the hash index.
+      provenance.indexScanStarted(new Date());
       await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels, eachRecord: (record) => provenance.indexStored(record._id, record.phash) });
       logger.info(`Perceptual hash index: ${provenance.indexSize} images`);
     },

@@ -17,16 +17,53 @@ export interface MatchedImage {
   distance: number;
 }
 
-export function createProvenanceService() {
+/** How often a lookup first reads the hashes of images other processes stored (see syncIndex). */
+const INDEX_SYNC_MS = 5_000;
+/** Each sync re-reads this far back, for clock skew between app servers and inserts that commit late. */
+const INDEX_SYNC_OVERLAP_MS = 60_000;
+
+export function createProvenanceService(options: { indexSyncMs?: number } = {}) {
   const index = new HashIndex();
+  const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
+  /** Images created from this moment on are read by the next sync; undefined: read them all. */
+  let syncFrom: Date | undefined;
+  let lastSync = 0;
+  let syncing: Promise<void> | undefined;
 
   /** Adds a stored image's hash to the in-memory index; the start-up scan calls it for every record. */
   function indexStored(id: ObjectId, phash: string): void {
     index.add(String(id), phash);
   }
 
+  /** Called as the start-up scan begins: what it reads need not be read again by a sync. */
+  function indexScanStarted(at: Date): void {
+    syncFrom = new Date(at.getTime() - INDEX_SYNC_OVERLAP_MS);
+    lastSync = at.getTime();
+  }
+
+  /**
+   * Adds the hashes of images stored since the last sync. This process adds its own uploads at
+   * once (imageAdded); this is for the others sharing the database (several app instances on one
+   * MongoDB), whose uploads would otherwise be missing from lookups until the next restart.
+   */
+  async function syncIndex(): Promise<void> {
+    const started = new Date();
+    const filter = syncFrom ? { createdAt: { $gte: syncFrom } } : {};
+    for await (const record of ImageModel.find(filter, { phash: 1 }).lean().cursor({ batchSize: 1000 })) index.add(String(record._id), record.phash);
+    syncFrom = new Date(started.getTime() - INDEX_SYNC_OVERLAP_MS);
+    lastSync = started.getTime();
+  }
+
+  /** At most one sync at a time, and only when the last is older than indexSyncMs. */
+  function syncIfStale(): Promise<void> {
+    if (Date.now() - lastSync < indexSyncMs && syncFrom) return Promise.resolve();
+    syncing ??= syncIndex().finally(() => (syncing = undefined));
+    return syncing;
+  }
+
   /** Images held whose picture matches the given hashes (exact by SHA-256, near by perceptual hash). */
   async function findMatches(sha256: string, phash: string, excludeId?: ObjectId): Promise<MatchedImage[]> {
+    await syncIfStale();
     const near = index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE).filter((match) => match.id !== String(excludeId));
     const distances = new Map(near.map((match) => [match.id, match.distance]));
     const records = await ImageModel.find(
@@ -99,7 +136,7 @@ export function createProvenanceService() {
     await refresh(id, { alsoMatches: true });
   }
 
-  return { indexStored, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
+  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService = ReturnType<typeof createProvenanceService>;
