@@ -10,14 +10,17 @@ const ARTICLE_CHOICES = 200;
 
 type ArticleChoice = { id: string; headline: string };
 
+/** Articles written by another process (app instances sharing one MongoDB) show within this time. */
+const ARTICLE_CHOICES_MAX_AGE_MS = 2_000;
+
 // Every gallery page shows the article filter; the list only changes when an article is written.
-let cachedChoices: { generation: number; choices: Promise<ArticleChoice[]> } | undefined;
+let cachedChoices: { generation: number; loadedAt: number; choices: Promise<ArticleChoice[]> } | undefined;
 
 export function articleChoices(): Promise<ArticleChoice[]> {
   const generation = articlesGeneration();
-  if (cachedChoices?.generation !== generation) {
+  if (cachedChoices?.generation !== generation || Date.now() - cachedChoices.loadedAt > ARTICLE_CHOICES_MAX_AGE_MS) {
     const choices = loadArticleChoices();
-    cachedChoices = { generation, choices };
+    cachedChoices = { generation, loadedAt: Date.now(), choices };
     choices.catch(() => (cachedChoices = undefined));
   }
   return cachedChoices.choices;

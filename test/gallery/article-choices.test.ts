@@ -16,4 +16,13 @@ describe('gallery article filter choices', () => {
     await ArticleModel.deleteMany({});
     expect(await articleChoices()).to.deep.equal([]);
   });
+
+  it('also follows articles written by another process, within two seconds', async () => {
+    expect(await articleChoices()).to.deep.equal([]);
+    // Straight through the driver: no mongoose middleware, as for a write from another app instance.
+    await ArticleModel.collection.insertOne({ headline: 'Written elsewhere', createdAt: new Date(), updatedAt: new Date() });
+    expect(await articleChoices()).to.deep.equal([]);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await articleChoices()).map((choice) => choice.headline)).to.deep.equal(['Written elsewhere']);
+  });
 });
