@@ -18,6 +18,8 @@ const describedImageSchema = new Schema(
     /** The image record made when its file was uploaded. */
     fulfilledBy: { type: Schema.Types.ObjectId, ref: 'Image' },
     fulfilledAt: Date,
+    /** Set while a file for it is being ingested, so a second upload is refused meanwhile. */
+    claimedAt: Date,
   },
   { timestamps: true },
 );

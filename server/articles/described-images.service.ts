@@ -88,9 +88,34 @@ export async function declaredForDescribed(declared: DeclaredUpload, described: 
   };
 }
 
-/** Links the described image to the record its file became. Only the first upload wins. */
+/** A claim older than this was left by a process that stopped mid-upload; it no longer blocks. */
+const CLAIM_EXPIRES_MS = 10 * 60_000;
+
+/**
+ * Claims a described image for the upload of its file, atomically: of two uploads for it at the
+ * same moment one gets it, the other a 409. Refused too once a file has been uploaded for it.
+ */
+export async function claimDescribedImage(id: string): Promise<DescribedImageRecord> {
+  const _id = describedId(id);
+  const now = new Date();
+  const claimed = await DescribedImageModel.findOneAndUpdate(
+    { _id, fulfilledBy: { $exists: false }, $or: [{ claimedAt: { $exists: false } }, { claimedAt: { $lt: new Date(now.getTime() - CLAIM_EXPIRES_MS) } }] },
+    { $set: { claimedAt: now } },
+    { returnDocument: 'after', lean: true },
+  );
+  if (claimed) return claimed as DescribedImageRecord;
+  const described = await openDescribedImage(id);
+  throw new ConflictError(`A file for this described image ("${described.printedLine ?? described.caption ?? described.description ?? id}") is being uploaded at this moment.`);
+}
+
+/** Gives up a claim after a failed upload, so the file can be sent again. */
+export async function releaseDescribedImage(described: DescribedImageRecord): Promise<void> {
+  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $unset: { claimedAt: 1 } });
+}
+
+/** Links the described image to the record its file became. */
 export async function markFulfilled(described: DescribedImageRecord, imageId: mongoose.Types.ObjectId): Promise<void> {
-  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() } });
+  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() }, $unset: { claimedAt: 1 } });
 }
 
 /** The article's described images that still have no file, in the order they were recorded. */

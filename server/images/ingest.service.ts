@@ -5,7 +5,8 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
 import { findOrCreateArticle } from '../articles/articles.service';
-import { declaredForDescribed, markFulfilled, openDescribedImage } from '../articles/described-images.service';
+import type { DescribedImageRecord } from '../articles/described-image.model';
+import { claimDescribedImage, declaredForDescribed, markFulfilled, releaseDescribedImage } from '../articles/described-images.service';
 import { parseCredit } from '../credits/credit-parser';
 import { platformForUrl } from '../credits/platforms';
 import type { HistoryService } from '../provenance/history.service';
@@ -86,36 +87,43 @@ export function createIngestService(deps: IngestDeps) {
 
   async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: string): Promise<IngestResult> {
     try {
-      // A file for an image the archive only had described: checked before any work, and its
-      // record supplies what the uploader left out.
-      const described = declaredByUploader.describedImage ? await openDescribedImage(declaredByUploader.describedImage) : undefined;
-      const declared = described ? await declaredForDescribed(declaredByUploader, described) : declaredByUploader;
-      const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
-      const result: IngestResult = existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : await storeNew(upload, declared, actor);
-      if (described) {
-        await markFulfilled(described, result.image._id);
-        // The image's own history keeps that it was first known only from the article.
-        await history.append(result.image._id, {
-          type: 'described_image_fulfilled',
-          actor,
-          changes: [
-            {
-              field: 'describedImage',
-              from: null,
-              to: {
-                recorded: described.createdAt.toISOString(),
-                recordedBy: described.addedBy ?? null,
-                printedLine: described.printedLine ?? null,
-                description: described.description ?? null,
-              },
-            },
-          ],
-        });
+      if (!declaredByUploader.describedImage) return await ingestFile(upload, declaredByUploader, actor);
+      // A file for an image the archive only had described: claimed before any work, so that two
+      // uploads for it cannot both go in; its record supplies what the uploader left out.
+      const described = await claimDescribedImage(declaredByUploader.describedImage);
+      let result: IngestResult;
+      try {
+        result = await ingestFile(upload, await declaredForDescribed(declaredByUploader, described), actor);
+      } catch (error) {
+        await releaseDescribedImage(described);
+        throw error;
       }
+      await markFulfilled(described, result.image._id);
+      await recordFulfilment(result.image._id, described, actor);
       return result;
     } finally {
       await removeQuietly(upload.path);
     }
+  }
+
+  async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+    const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+    return existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : storeNew(upload, declared, actor);
+  }
+
+  /** The image's own history keeps that it was first known only from the article. */
+  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageRecord, actor: string): Promise<void> {
+    await history.append(imageId, {
+      type: 'described_image_fulfilled',
+      actor,
+      changes: [
+        {
+          field: 'describedImage',
+          from: null,
+          to: { recorded: described.createdAt.toISOString(), recordedBy: described.addedBy ?? null, printedLine: described.printedLine ?? null, description: described.description ?? null },
+        },
+      ],
+    });
   }
 
   async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {

@@ -121,6 +121,20 @@ describe('described images (records without a file)', () => {
     expect(await ImageModel.countDocuments({})).to.equal(2);
   });
 
+  it('takes one file of two sent for it at the same moment, and a file again after a refused one', async () => {
+    const described = await request(app.url).post('/api/described-images').send({ ...ARTICLE, printedLine: 'A contested picture (Handout)' }).expect(201);
+    const refused = await request(app.url).post('/api/images').field('describedImage', described.body.id).attach('image', Buffer.from('not an image'), 'notes.jpg');
+    expect(refused.status).to.equal(415);
+
+    const [a, b] = await Promise.all(
+      ['Canon_40D.jpg', 'DSCN0010.jpg'].map((name) => request(app.url).post('/api/images').field('describedImage', described.body.id).attach('image', fixture(name))),
+    );
+    expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+    const winner = a.status === 201 ? a : b;
+    expect((await request(app.url).get(`/api/described-images/${described.body.id}`).expect(200)).body.fulfilledBy).to.equal(winner.body.id);
+    expect(await ImageModel.countDocuments({})).to.equal(1);
+  });
+
   it('records one from the article page without JavaScript, keeping what was typed when refused', async () => {
     await request(app.url).post('/api/images').field(ARTICLE).attach('image', fixture('Canon_40D.jpg')).expect(201);
     const article = await ArticleModel.findOne({}).lean();
