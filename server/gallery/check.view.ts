@@ -31,7 +31,7 @@ export function lookupView(result: LookupResult, fileName: string): LookupView {
   const summary =
     result.matches.length === 0
       ? 'The archive holds nothing that looks like this picture.'
-      : [exact ? `${exact} copy${exact === 1 ? '' : ' copies'} of this exact file` : '', near ? `${near} picture${near === 1 ? '' : 's'} that look${near === 1 ? 's' : ''} the same` : '']
+      : [exact ? `${exact} ${exact === 1 ? 'copy' : 'copies'} of this exact file` : '', near ? `${near} picture${near === 1 ? '' : 's'} that look${near === 1 ? 's' : ''} the same` : '']
           .filter(Boolean)
           .join(' and ')
           .replace(/^./, (c) => c.toUpperCase()) + ' in the archive.';
