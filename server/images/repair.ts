@@ -15,6 +15,8 @@ export interface RepairReport {
   tempFilesRemoved: number;
   orphanFilesRemoved: number;
   derivativesRebuilt: number;
+  /** Records whose derivatives were missing and could not be made again from the original. */
+  derivativesFailed: string[];
   recordsMissingOriginal: string[];
   orphanDocumentsRemoved: number;
   reportsRefreshed: number;
@@ -40,6 +42,7 @@ export async function repairStorage(
     tempFilesRemoved: 0,
     orphanFilesRemoved: 0,
     derivativesRebuilt: 0,
+    derivativesFailed: [],
     recordsMissingOriginal: [],
     orphanDocumentsRemoved: 0,
     reportsRefreshed: 0,
@@ -77,7 +80,16 @@ export async function repairStorage(
     }
     if (derivativeFiles.some((file) => !file || !derivatives.has(file))) {
       const originalPath = path.join(paths.originals, record.originalFile);
-      const rebuilt = await makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, paths.derivatives, { maxPixels: deps.maxPixels });
+      let rebuilt;
+      try {
+        rebuilt = await makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, paths.derivatives, { maxPixels: deps.maxPixels });
+      } catch (error) {
+        // One original that no longer decodes (damaged on disk, or over a lowered pixel limit)
+        // must not stop the archive from starting: it is reported, like a missing original.
+        report.derivativesFailed.push(String(record._id));
+        deps.logger.error(`Could not rebuild the derivatives of image ${String(record._id)}`, error instanceof Error ? error.message : String(error));
+        continue;
+      }
       await ImageModel.updateOne({ _id: record._id }, { $set: { derivatives: rebuilt } }, { timestamps: false });
       for (const file of [rebuilt.thumbnail.file, rebuilt.display.file]) {
         referenced.add(file);

@@ -73,4 +73,19 @@ describe('start-up repair', () => {
     // Reported, not deleted: its captions and history are curated work.
     expect(await ImageModel.countDocuments({ _id: lost.body.id })).to.equal(1);
   });
+
+  it('reports a record whose derivatives cannot be made again, and still starts', async () => {
+    await resetDatabase();
+    const uploaded = await request(app.url).post('/api/images').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const record = await ImageModel.findById(uploaded.body.id).lean();
+    // The original damaged on disk and its derivatives lost.
+    await writeFile(path.join(app.uploadDir, 'originals', record!.originalFile), 'no longer a JPEG');
+    await rm(path.join(app.uploadDir, 'derivatives', record!.derivatives!.display!.file!));
+
+    const report = await repairStorage(app.services.paths, { provenance: app.services.provenance, logger: createLogger('silent'), maxPixels: 100_000_000 });
+
+    expect(report.derivativesFailed).to.deep.equal([uploaded.body.id]);
+    expect(report.derivativesRebuilt).to.equal(0);
+    expect(await ImageModel.countDocuments({ _id: uploaded.body.id })).to.equal(1);
+  });
 });
