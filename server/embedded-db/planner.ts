@@ -225,12 +225,16 @@ function planForIndex(fields: IndexField[], index: IndexInfo | undefined, preds:
     const p = preds.get(f.path);
     const values = p?.eq ?? (p?.all ? [p.all[0]] : undefined);
     if (!values) break;
+    // One key per distinct value: `$in: ['a', 'a']` (or 1 and 1.0, which encode alike) must not
+    // visit the same range twice and return its documents twice.
+    const distinct = new Map<string, Buffer>();
+    for (const v of values) {
+      const enc = encodeValue(v);
+      distinct.set(enc.toString('hex'), f.dir === dir0 ? enc : invert(enc));
+    }
     const next: Buffer[] = [];
     for (const prefix of prefixes) {
-      for (const v of values) {
-        const enc = encodeValue(v);
-        next.push(Buffer.concat([prefix, f.dir === dir0 ? enc : invert(enc)]));
-      }
+      for (const key of distinct.values()) next.push(Buffer.concat([prefix, key]));
     }
     if (next.length > MAX_RANGES) break;
     prefixes = next;

@@ -54,6 +54,14 @@ describe('embedded-db conformance: driver CRUD', function () {
     expect(await c.countDocuments({ name: /E$/i })).to.equal(1);
   });
 
+  it('returns and counts each document once for a repeated $in value on an indexed field', async function () {
+    const c = db.collection('in_repeats');
+    await c.createIndex({ city: 1 });
+    await c.insertMany([{ city: 'Oslo' }, { city: 'Rome' }, { city: 'Oslo' }]);
+    expect(await c.find({ city: { $in: ['Oslo', 'Oslo'] } }).toArray()).to.have.length(2);
+    expect(await c.countDocuments({ city: { $in: ['Oslo', 'Rome', 'Oslo'] } })).to.equal(3);
+  });
+
   it('keeps _id and BSON types round-tripping', async function () {
     const c = db.collection('types');
     const id = new ObjectId();
