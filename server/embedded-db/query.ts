@@ -167,7 +167,11 @@ function rangeKey(plan: Plan): string {
 /** Planner statistics from the index tables, cached until the collection changes. */
 export function planContext(storage: Storage, coll: CollectionInfo): PlanContext {
   return {
-    total: storage.count(coll),
+    // Read only when the planner weighs several candidates: a lookup by _id after a write must
+    // not count the whole collection.
+    get total() {
+      return storage.count(coll);
+    },
     estimate: (plan, cap) =>
       storage.cached(coll, `est:${plan.index?.table ?? plan.kind}:${rangeKey(plan)}:${cap}`, () => {
         let n = 0;
@@ -301,11 +305,19 @@ export function countMatches(storage: Storage, coll: CollectionInfo | undefined,
   } else {
     const { plan } = planFor(storage, coll, { filter, hint });
     if (plan.exact && (!plan.dedupe || plan.ranges.length === 1)) {
+      // With a limit, counting stops at skip + limit rows (the capped form counts rows, so it is
+      // only used where a row is a document).
+      const cap = limit > 0 && !plan.dedupe ? skip + limit : undefined;
       total = 0;
-      for (const r of plan.ranges) total += countRange(storage, coll, plan, r);
+      for (const r of plan.ranges) {
+        total += countRange(storage, coll, plan, r, cap === undefined ? undefined : cap - total);
+        if (cap !== undefined && total >= cap) break;
+      }
     } else {
-      total = 0;
-      for (const _row of findRows(storage, coll, { filter, hint })) total++;
+      // findRows applies skip and limit itself and stops there.
+      let n = 0;
+      for (const _row of findRows(storage, coll, { filter, hint, skip, limit })) n++;
+      return n;
     }
   }
   total = Math.max(0, total - skip);

@@ -62,6 +62,22 @@ describe('embedded-db conformance: driver CRUD', function () {
     expect(await c.countDocuments({ city: { $in: ['Oslo', 'Rome', 'Oslo'] } })).to.equal(3);
   });
 
+  it('counts with skip and limit, indexed or not, through count and countDocuments', async function () {
+    const c = db.collection('count_window');
+    await c.createIndex({ k: 1 });
+    await c.insertMany(Array.from({ length: 30 }, (_, i) => ({ k: i % 3, other: i % 2 })));
+    // k = 0 holds 10 documents (an index-only count); other = 1 holds 15 (no index).
+    for (const [filter, all] of [[{ k: 0 }, 10], [{ other: 1 }, 15]] as const) {
+      expect(await c.countDocuments(filter, { skip: 4, limit: 3 })).to.equal(3);
+      expect(await c.countDocuments(filter, { skip: all - 2, limit: 5 })).to.equal(2);
+      expect(await c.countDocuments(filter, { limit: 1 })).to.equal(1);
+      const count = await db.command({ count: 'count_window', query: filter, skip: 4, limit: 3 });
+      expect(count.n).to.equal(3);
+      expect((await db.command({ count: 'count_window', query: filter, skip: all + 1 })).n).to.equal(0);
+      expect((await db.command({ count: 'count_window', query: filter })).n).to.equal(all);
+    }
+  });
+
   it('keeps _id and BSON types round-tripping', async function () {
     const c = db.collection('types');
     const id = new ObjectId();
