@@ -30,7 +30,7 @@ export function printedOrder(articleId: string, images: ArticleImageRecord[], de
 
 /** The article and what it ran, in printed order; 404 for an unknown or malformed id. */
 export async function loadArticleContents(id: string): Promise<{ article: ArticleRecord; entries: PrintedEntry[] }> {
-  if (!mongoose.isObjectIdOrHexString(id) || !/^[a-f0-9]{24}$/i.test(id)) throw new NotFoundError('No article with this id.');
+  if (!/^[a-f0-9]{24}$/i.test(id)) throw new NotFoundError('No article with this id.');
   const article = await ArticleModel.findById(id).lean<ArticleRecord>();
   if (!article) throw new NotFoundError('No article with this id.');
   const [images, described] = await Promise.all([

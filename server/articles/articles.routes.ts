@@ -1,7 +1,6 @@
 // Article pages: the list, one article's images in printed order with their printed lines, and the
 // form that records an image the article printed or described without the archive holding its file.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
 import { loadArticleList, loadArticlePage } from '../gallery/articles.page';
 import { actorOf } from '../shared/actor';
 import { toAppError } from '../shared/error-handler';
@@ -12,7 +11,7 @@ function formValues(body: Record<string, unknown>): Record<string, string> {
   return { printedLine: text('printedLine'), description: text('description'), sourceUrl: text('sourceUrl'), actor: text('actor') };
 }
 
-export function createArticlesRouter(_deps: AppDeps): Router {
+export function createArticlesRouter(): Router {
   const router = Router();
 
   router.get('/articles', async (_req, res) => {
@@ -26,18 +25,19 @@ export function createArticlesRouter(_deps: AppDeps): Router {
 
   router.post('/articles/:id/described', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const page = await loadArticlePage(req.params.id);
     try {
-      await createDescribedImage(readDescribedImage(body, page.article.id), actorOf(req));
+      await createDescribedImage(readDescribedImage(body, req.params.id), actorOf(req));
     } catch (rawError) {
       const error = toAppError(rawError);
-      // A refused record is shown beside the form with what was typed; anything else is a real failure.
+      // A refused record is shown beside the form with what was typed; anything else (an unknown
+      // article: 404) is a real failure.
       if (error.status !== 400 || !error.expose) throw rawError;
+      const page = await loadArticlePage(req.params.id);
       const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
       res.status(400).render('article.njk', { nav: 'articles', title: page.article.headline, form: formValues(body), formError: { message: error.message, field }, ...page });
       return;
     }
-    res.redirect(303, `/articles/${page.article.id}?recorded=1#describe`);
+    res.redirect(303, `/articles/${encodeURIComponent(req.params.id)}?recorded=1#describe`);
   });
 
   return router;

@@ -11,10 +11,10 @@ import { DescribedImageModel, type DescribedImageRecord } from './described-imag
 export interface NewDescribedImage extends DeclaredUpload {
   description?: string;
   /** An existing article, when recorded from its page. */
-  articleId?: string;
 }
 
 /** Reads a described image from form or JSON fields (the upload's field names, plus `description`). */
+/** `articleId`: recorded from that article's page, so the article is the one with this id. */
 export function readDescribedImage(bag: Record<string, unknown>, articleId?: string): NewDescribedImage {
   const declared = readDeclaredUpload(bag, splitPrintedLine);
   const description = optionalText(bag, 'description');
@@ -24,7 +24,12 @@ export function readDescribedImage(bag: Record<string, unknown>, articleId?: str
   if (!declared.fields.printedLine && !declared.fields.caption && !description) {
     throw new BadRequestError('Give the printed line, a caption or a description of the image.', { details: { field: 'printedLine' } });
   }
-  return { ...declared, description, articleId };
+  return { ...declared, description, articleId: articleId === undefined ? undefined : articleObjectId(articleId) };
+}
+
+function articleObjectId(id: string): mongoose.Types.ObjectId {
+  if (!/^[a-f0-9]{24}$/i.test(id)) throw new NotFoundError('No article with this id.');
+  return new mongoose.Types.ObjectId(id);
 }
 
 function describedId(id: string): mongoose.Types.ObjectId {
@@ -33,8 +38,8 @@ function describedId(id: string): mongoose.Types.ObjectId {
 }
 
 export async function createDescribedImage(input: NewDescribedImage, actor: string): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
-  const article = input.articleId ? await ArticleModel.findById(describedId(input.articleId)).lean<ArticleRecord>() : await findOrCreateArticle(input.article!);
-  if (!article) throw new NotFoundError('No article with this id is in the archive.');
+  const article = input.articleId ? await ArticleModel.findById(input.articleId).lean<ArticleRecord>() : await findOrCreateArticle(input.article!);
+  if (!article) throw new NotFoundError('No article with this id.');
   const { fields } = input;
   const created = await DescribedImageModel.create({
     article: article._id,
@@ -69,8 +74,7 @@ export async function openDescribedImage(id: string): Promise<DescribedImageReco
  * What an upload for a described image declares: the uploader's own fields first, the described
  * record's for what was left out, and the described image's article.
  */
-export async function declaredForDescribed(declared: DeclaredUpload, described: DescribedImageRecord): Promise<DeclaredUpload> {
-  const article = await ArticleModel.findById(described.article).lean<ArticleRecord>();
+export function declaredForDescribed(declared: DeclaredUpload, described: DescribedImageRecord): DeclaredUpload {
   const own = declared.fields;
   return {
     ...declared,
@@ -83,7 +87,8 @@ export async function declaredForDescribed(declared: DeclaredUpload, described: 
       sourceNote: own.sourceNote ?? described.sourceNote ?? undefined,
       claimedDate: own.claimedDate ?? described.claimedDate ?? undefined,
     },
-    article: article ? { url: article.url ?? undefined, headline: article.headline ?? undefined, publisher: article.publisher ?? undefined } : declared.article,
+    article: undefined,
+    articleId: described.article,
     useAddedAt: described.createdAt,
   };
 }

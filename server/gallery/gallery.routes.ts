@@ -41,6 +41,6 @@ export function createGalleryRouter(deps: AppDeps): Router {
   router.use(createImagePageRouter(deps));
   router.use(createUploadPageRouter(deps));
   router.use(createCheckRouter(deps));
-  router.use(createArticlesRouter(deps));
+  router.use(createArticlesRouter());
   return router;
 }

@@ -1,5 +1,6 @@
 // Reads what the uploader declared about an image (caption, credit, source, article use)
 // from form or JSON fields. Pure: validation failures become BadRequestError.
+import type { Types } from 'mongoose';
 import { BadRequestError } from '../shared/errors';
 
 export interface DeclaredFields {
@@ -24,6 +25,8 @@ export interface DeclaredUpload {
   article?: DeclaredArticle;
   /** Id of the described image (a record without a file) this upload supplies the file for. */
   describedImage?: string;
+  /** An article already in the archive (the described image's): used as it is, instead of `article`. */
+  articleId?: Types.ObjectId;
   /** When the article use was recorded (the article page orders by it); now, unless the upload
    *  fulfils a described image, whose place in the article it keeps. */
   useAddedAt?: Date;

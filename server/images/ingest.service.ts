@@ -4,6 +4,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
+import { ArticleModel, type ArticleRecord } from '../articles/article.model';
 import { findOrCreateArticle } from '../articles/articles.service';
 import type { DescribedImageRecord } from '../articles/described-image.model';
 import { claimDescribedImage, declaredForDescribed, markFulfilled, releaseDescribedImage } from '../articles/described-images.service';
@@ -55,11 +56,17 @@ export function declaredRecord(fields: DeclaredFields) {
 export function createIngestService(deps: IngestDeps) {
   const { paths, limits, provenance, history, logger, imageWork } = deps;
 
+  /** The article an upload names: one already in the archive by id, or found or created from its fields. */
+  async function articleOf(declared: DeclaredUpload): Promise<ArticleRecord | undefined> {
+    if (declared.articleId) return (await ArticleModel.findById(declared.articleId).lean<ArticleRecord>()) ?? undefined;
+    return declared.article ? findOrCreateArticle(declared.article) : undefined;
+  }
+
   /** Records a new use (caption, credit, article) of an image the archive already holds. */
   async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: string): Promise<ImageRecord> {
-    const { fields, article } = declared;
-    if (!fields.caption && !fields.credit && !fields.printedLine && !article) return image;
-    const articleRecord = article ? await findOrCreateArticle(article) : undefined;
+    const { fields } = declared;
+    if (!fields.caption && !fields.credit && !fields.printedLine && !declared.article && !declared.articleId) return image;
+    const articleRecord = await articleOf(declared);
     // The same file sent again with the same article and lines (a retried upload, a second seeding)
     // is the same use, not a second printing.
     const sameUse = (image.uses ?? []).some(
@@ -93,7 +100,7 @@ export function createIngestService(deps: IngestDeps) {
       const described = await claimDescribedImage(declaredByUploader.describedImage);
       let result: IngestResult;
       try {
-        result = await ingestFile(upload, await declaredForDescribed(declaredByUploader, described), actor);
+        result = await ingestFile(upload, declaredForDescribed(declaredByUploader, described), actor);
       } catch (error) {
         await releaseDescribedImage(described);
         throw error;
@@ -141,9 +148,9 @@ export function createIngestService(deps: IngestDeps) {
     if (!alreadyHadOriginal) written.push(originalPath);
 
     const imageId = new mongoose.Types.ObjectId();
-    const articleRecord = declared.article ? await findOrCreateArticle(declared.article) : undefined;
     const fields = declared.fields;
     try {
+      const articleRecord = await articleOf(declared);
       // Written before the record they belong to: a crash in between leaves only these, which the start-up repair removes.
       await ImageMetadataModel.create({ image: imageId, raw: analysis.raw, embeddedThumbnail: analysis.embeddedThumbnail });
       await history.append(imageId, {
@@ -200,7 +207,6 @@ export function createIngestService(deps: IngestDeps) {
 
   return {
     ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: string) => deps.writes.track(() => ingest(upload, declared, actor)),
-    addUse,
   };
 }
 

@@ -147,5 +147,10 @@ describe('described images (records without a file)', () => {
     const page = await request(app.url).get(saved.headers.location).expect(200);
     expect(page.text).to.contain('The image was recorded without its file.');
     expect(page.text).to.contain('by archivist');
+
+    for (const unknown of ['64b7f0c2a1b2c3d4e5f60718', 'not-an-id']) {
+      const missing = await request(app.url).post(`/articles/${unknown}/described`).set('Accept', 'text/html').type('form').send({ description: NOTEBOOK }).expect(404);
+      expect(missing.text, unknown).to.contain('No article with this id.');
+    }
   });
 });
