@@ -1,6 +1,6 @@
 // The articles JSON API: the list, and one article with what it ran in printed order, held or not.
 import { Router } from 'express';
-import { derivativeUrl } from '../images/images.serialize';
+import { articleJson, derivativeUrl } from '../images/images.serialize';
 import type { ArticleRecord } from './article.model';
 import { listArticles, loadArticleContents, type PrintedEntry } from './article-contents';
 
@@ -34,16 +34,6 @@ export function printedEntryJson(entry: PrintedEntry, position: number) {
     status: image.status?.value ?? 'unverified',
     thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file) ?? null,
     url: `/api/images/${String(image._id)}`,
-  };
-}
-
-function articleJson(article: ArticleRecord) {
-  return {
-    id: String(article._id),
-    headline: article.headline ?? null,
-    publisher: article.publisher ?? null,
-    url: article.url ?? null,
-    publishedAt: article.publishedAt ?? null,
   };
 }
 

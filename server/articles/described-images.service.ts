@@ -118,9 +118,10 @@ export async function releaseDescribedImage(described: DescribedImageRecord): Pr
   await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $unset: { claimedAt: 1 } });
 }
 
-/** Links the described image to the record its file became. */
-export async function markFulfilled(described: DescribedImageRecord, imageId: mongoose.Types.ObjectId): Promise<void> {
-  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() }, $unset: { claimedAt: 1 } });
+/** Links the described image to the record its file became; false if another upload got there first (an expired claim). */
+export async function markFulfilled(described: DescribedImageRecord, imageId: mongoose.Types.ObjectId): Promise<boolean> {
+  const result = await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() }, $unset: { claimedAt: 1 } });
+  return result.modifiedCount === 1;
 }
 
 /** The article's described images that still have no file, in the order they were recorded. */

@@ -32,7 +32,6 @@ const STATUS: Record<VerificationStatus, BadgeView> = {
   unverified: { key: 'unverified', label: 'Unverified', symbol: '?', tone: 'muted', description: 'No fact-checker has ruled on this image yet.' },
 };
 
-export const PROVENANCE_BADGE_KEYS = Object.keys(PROVENANCE) as ProvenanceBadge[];
 
 export function provenanceBadge(badge: string | undefined | null): BadgeView {
   return PROVENANCE[(badge ?? 'neutral') as ProvenanceBadge] ?? PROVENANCE.neutral;

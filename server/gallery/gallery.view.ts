@@ -91,10 +91,10 @@ export interface PaginationView {
 }
 
 /** Page numbers around the current one, plus the first and last, with gaps between. */
-export function paginationView(query: GalleryQuery, total: number, basePath = '/'): PaginationView {
+export function paginationView(query: GalleryQuery, total: number): PaginationView {
   const totalPages = Math.max(1, Math.ceil(total / query.limit));
   const page = query.page;
-  const href = (n: number) => `${basePath}${galleryQueryString(query, { page: n })}`;
+  const href = (n: number) => `/${galleryQueryString(query, { page: n })}`;
   const wanted = new Set<number>([1, totalPages]);
   for (let n = page - 2; n <= page + 2; n++) if (n >= 1 && n <= totalPages) wanted.add(n);
   const numbers = [...wanted].sort((a, b) => a - b);

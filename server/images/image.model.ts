@@ -1,6 +1,6 @@
 // The image record: what was declared about the image (caption, credit, source, article uses)
 // is kept apart from what the file itself says (embedded metadata, sharp facts).
-import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 import { countWrites } from '../db/write-generation';
 
 export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed'] as const;
@@ -137,7 +137,6 @@ imageSchema.index({ 'derivatives.display.file': 1 });
 export const imagesGeneration = countWrites(imageSchema);
 
 export type ImageRecord = InferSchemaType<typeof imageSchema> & { _id: mongoose.Types.ObjectId };
-export type ImageDocument = HydratedDocument<InferSchemaType<typeof imageSchema>>;
 
 export const ImageModel = mongoose.model('Image', imageSchema);
 

@@ -114,9 +114,14 @@ export function createImageService(deps: ImageServiceDeps) {
     return { items, total };
   }
 
-  async function get(id: string): Promise<ImageDetail> {
+  async function findImage(id: string): Promise<ImageRecord> {
     const image = await ImageModel.findById(parseImageId(id)).lean<ImageRecord>();
     if (!image) throw new NotFoundError('No image with this id is in the archive.');
+    return image;
+  }
+
+  async function get(id: string): Promise<ImageDetail> {
+    const image = await findImage(id);
     return { image, articles: await articlesOf(image) };
   }
 
@@ -128,7 +133,7 @@ export function createImageService(deps: ImageServiceDeps) {
   }
 
   async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
-    const { image } = await get(id);
+    const image = await findImage(id);
     const declared = { ...image.declared } as Record<string, unknown>;
     const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
     const set: Record<string, unknown> = {};

@@ -105,8 +105,7 @@ export function createIngestService(deps: IngestDeps) {
         await releaseDescribedImage(described);
         throw error;
       }
-      await markFulfilled(described, result.image._id);
-      await recordFulfilment(result.image._id, described, actor);
+      if (await markFulfilled(described, result.image._id)) await recordFulfilment(result.image._id, described, actor);
       return result;
     } finally {
       await removeQuietly(upload.path);

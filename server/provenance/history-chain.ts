@@ -6,8 +6,6 @@ import { createHash } from 'node:crypto';
 
 export type HistoryEntryType = 'created' | 'edited' | 'use_added' | 'status_set' | 'file_replaced' | 'described_image_fulfilled';
 
-export const HISTORY_ENTRY_TYPES: readonly HistoryEntryType[] = ['created', 'edited', 'use_added', 'status_set', 'file_replaced'];
-
 export interface HistoryChange {
   field: string;
   from: unknown;

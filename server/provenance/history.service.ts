@@ -1,16 +1,10 @@
 // Appends to and reads each image's hash-chained change log (entries in history.model.ts,
 // hashing and verification in history-chain.ts).
 import mongoose from 'mongoose';
-import { hashEntry, verifyChain, type HistoryEntryType } from './history-chain';
+import { hashEntry, verifyChain, type HistoryChange, type HistoryEntryType } from './history-chain';
 import { HistoryEntryModel, type HistoryEntryRecord } from './history.model';
 
 type ObjectId = mongoose.Types.ObjectId;
-
-export interface HistoryChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
 
 export interface NewHistoryEntry {
   type: HistoryEntryType;

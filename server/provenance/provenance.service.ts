@@ -136,7 +136,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
     await refresh(id, { alsoMatches: true });
   }
 
-  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, findingsFor, get indexSize() { return index.size; } };
+  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService = ReturnType<typeof createProvenanceService>;
