@@ -19,7 +19,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/
 import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/gallery/gallery.query';
 import { ImageModel } from '../server/images/image.model';
 import { CARD_PROJECTION } from '../server/images/images.service';
-import { syntheticRecord } from './gallery.bench';
+import { fill, syntheticRecord } from './gallery.bench';
 
 const SIZES = (process.env.DBQ_SIZES ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.DBQ_RUNS ?? 60);
@@ -83,14 +83,6 @@ async function time(fn: () => Promise<unknown>): Promise<{ median: number; p99: 
   return { median: t[Math.floor(t.length / 2)], p99: t[Math.min(t.length - 1, Math.ceil(t.length * 0.99) - 1)] };
 }
 
-async function fill(from: number, to: number, articles: mongoose.Types.ObjectId[]): Promise<void> {
-  for (let start = from; start < to; start += 1000) {
-    const batch = [];
-    for (let i = start; i < Math.min(to, start + 1000); i++) batch.push(syntheticRecord(i, FILES, articles));
-    await ImageModel.insertMany(batch, { ordered: false, lean: true });
-  }
-}
-
 async function main(): Promise<void> {
   const work = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'db-queries-bench-'));
   const results = new Map<number, Map<string, { median: number; p99: number }>>();
@@ -106,7 +98,7 @@ async function main(): Promise<void> {
         if (held !== size) {
           if (held > 0) await ImageModel.deleteMany({});
           const t = performance.now();
-          await fill(0, size, articles);
+          await fill(0, size, FILES, articles);
           console.log(`filled ${size.toLocaleString('en-GB')} records in ${((performance.now() - t) / 1000).toFixed(1)} s`);
         }
         console.log(`\n== ${size.toLocaleString('en-GB')} records (median / p99 of ${RUNS}, ms)`);

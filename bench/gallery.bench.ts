@@ -12,7 +12,7 @@
  *
  *   npm run bench:gallery            (BENCH_SIZES=10000,100000 BENCH_SECONDS=10 BENCH_CONNECTIONS=50)
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
@@ -71,7 +71,7 @@ export async function prepareFiles(uploadDir: string): Promise<RealFile[]> {
   const files: RealFile[] = [];
   for (const name of FIXTURES) {
     const source = path.join(projectRoot, 'test/fixtures/images', name);
-    const bytes = await import('node:fs/promises').then((fs) => fs.readFile(source));
+    const bytes = await readFile(source);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const originalFile = originalFileName(sha256, 'jpg');
     await copyFile(source, path.join(paths.originals, originalFile));

@@ -1,9 +1,5 @@
 // Shared by the benchmarks: percentiles, a child-process archive server, and peak RSS from /proc.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function percentile(sortedOrNot: number[], p: number): number {
   const sorted = [...sortedOrNot].sort((a, b) => a - b);
@@ -19,4 +15,4 @@ export async function peakRssMb(pid: number): Promise<number> {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-export { freePort, startArchiveProcess, type ArchiveProcess } from '../test/support/archive-process';
+export { freePort, projectRoot, startArchiveProcess, type ArchiveProcess } from '../test/support/archive-process';

@@ -57,8 +57,7 @@ async function startInProcess(options: EmbeddedServerOptions, host: string): Pro
 type FromWorker =
   | { type: 'listening'; port: number }
   | { type: 'log'; message: string }
-  | { type: 'error'; message: string; code?: string }
-  | { type: 'closed' };
+  | { type: 'error'; message: string; code?: string };
 
 function startInWorker(options: EmbeddedServerOptions, host: string): Promise<EmbeddedServer> {
   const logger = options.logger;

@@ -1,7 +1,7 @@
 /**
  * Worker-thread side of startEmbeddedServer: owns the SQLite storage and the TCP listener, so
  * query execution never blocks the app's event loop. Talks to index.ts with small messages:
- * out: {type: 'listening', port} | {type: 'log', message} | {type: 'error', message, code?} | {type: 'closed'}
+ * out: {type: 'listening', port} | {type: 'log', message} | {type: 'error', message, code?}
  * in:  {type: 'close'}
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -42,7 +42,6 @@ port.on('message', (msg: { type?: string }) => {
   server = undefined;
   s.close().then(
     () => {
-      port.postMessage({ type: 'closed' });
       // Closing the port lets the worker's event loop empty, so the thread exits by itself.
       port.close();
     },

@@ -4,6 +4,7 @@
  */
 import type { Document } from 'bson';
 import { Aggregator } from 'mingo';
+import { fromIterator } from '../cursors';
 import { MongoCommandError } from '../errors';
 import { isDocument } from '../paths';
 import { countMatches, findRows, type FindSpec } from '../query';
@@ -105,14 +106,14 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
     // is answered by countMatches (on the index alone when the plan is exact).
     const n = countMatches(ctx.storage, coll, spec.filter ?? {}, spec.skip ?? 0, spec.limit ?? 0, cmd.hint);
     const docs = n === 0 ? [] : [counted(n)];
-    return ctx.cursors.open(ns, { next: () => { const d = docs.shift(); return d ? { doc: d } : undefined; } }, { batchSize });
+    return ctx.cursors.open(ns, fromIterator(docs.values()), { batchSize });
   }
   const rows = findRows(ctx.storage, coll, spec);
   const source = (function* () {
     for (const row of rows) yield row.doc;
   })();
   if (rest.length === 0) {
-    return ctx.cursors.open(ns, { next: () => { const r = source.next(); return r.done ? undefined : { doc: r.value }; } }, { batchSize });
+    return ctx.cursors.open(ns, fromIterator(source), { batchSize });
   }
   const db = ctx.db;
   const storage = ctx.storage;
