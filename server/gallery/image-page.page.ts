@@ -6,7 +6,7 @@ export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | '
   const { image, articles } = await deps.images.get(id);
   const [history, metadata, matches] = await Promise.all([
     deps.history.list(image._id),
-    deps.images.rawMetadata(id),
+    deps.images.metadataOf(image._id),
     deps.provenance.findMatches(image.sha256, image.phash, image._id),
   ]);
   return {

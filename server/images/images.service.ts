@@ -125,11 +125,18 @@ export function createImageService(deps: ImageServiceDeps) {
     return { image, articles: await articlesOf(image) };
   }
 
+  /** The raw metadata of an image already loaded. */
+  async function metadataOf(imageId: mongoose.Types.ObjectId): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
+    const metadata = await ImageMetadataModel.findOne({ image: imageId }).lean();
+    return { raw: metadata?.raw ?? {}, embeddedThumbnail: metadata?.embeddedThumbnail ?? null };
+  }
+
+  /** The raw metadata by id, 404 for an unknown image. */
   async function rawMetadata(id: string): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
     const imageId = parseImageId(id);
-    const [exists, metadata] = await Promise.all([ImageModel.exists({ _id: imageId }), ImageMetadataModel.findOne({ image: imageId }).lean()]);
+    const [exists, metadata] = await Promise.all([ImageModel.exists({ _id: imageId }), metadataOf(imageId)]);
     if (!exists) throw new NotFoundError('No image with this id is in the archive.');
-    return { raw: metadata?.raw ?? {}, embeddedThumbnail: metadata?.embeddedThumbnail ?? null };
+    return metadata;
   }
 
   async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
@@ -186,6 +193,7 @@ export function createImageService(deps: ImageServiceDeps) {
     list,
     get,
     rawMetadata,
+    metadataOf,
     update: (id: string, patch: ImagePatch, actor: string) => deps.writes.track(() => update(id, patch, actor)),
   };
 }
