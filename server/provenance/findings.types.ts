@@ -96,6 +96,7 @@ export const FINDING_CODES = [
   'file.camera_metadata',
   'file.editing_software',
   'file.ai_generated',
+  'file.metadata_not_read',
   'capture.date_after_claim',
   'capture.date_well_before_claim',
   'capture.date_consistent_with_claim',
