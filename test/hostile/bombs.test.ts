@@ -55,7 +55,7 @@ async function galleryLatencyDuring(url: string, during: Promise<unknown>): Prom
 function form(bomb: Bomb): FormData {
   const body = new FormData();
   body.set('credit', 'Bomb Test/Agency');
-  body.set('image', new Blob([bomb.png], { type: 'image/png' }), bomb.name);
+  body.set('image', new Blob([new Uint8Array(bomb.png)], { type: 'image/png' }), bomb.name);
   return body;
 }
 
