@@ -18,7 +18,8 @@ import type { LookupService } from './provenance/lookup.service';
 import type { ProvenanceService } from './provenance/provenance.service';
 import type { Config } from './shared/config';
 import { createErrorHandler, notFoundHandler } from './shared/error-handler';
-import type { Logger } from './shared/logger';
+import { createRequestLogging } from './shared/http-logging';
+import type { AppLogger } from './shared/logger';
 import { securityHeaders } from './shared/security-headers';
 
 export interface AppDeps {
@@ -28,7 +29,7 @@ export interface AppDeps {
   provenance: ProvenanceService;
   history: HistoryService;
   lookup: LookupService;
-  logger: Logger;
+  logger: AppLogger;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
   env.express(app);
   app.set('view engine', 'njk');
 
+  app.use(createRequestLogging(deps.logger));
   app.use(securityHeaders);
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '1h', fallthrough: false, index: false }));
   app.use(express.json({ limit: '100kb' }));

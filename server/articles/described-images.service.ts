@@ -17,7 +17,7 @@ export interface NewDescribedImage extends DeclaredUpload {
 /** `articleId`: recorded from that article's page, so the article is the one with this id. */
 export function readDescribedImage(bag: Record<string, unknown>, articleId?: string): NewDescribedImage {
   const declared = readDeclaredUpload(bag, splitPrintedLine);
-  const description = optionalText(bag, 'description');
+  const description = optionalText(bag, 'description', undefined, { multiLine: true });
   if (!articleId && !declared.article) {
     throw new BadRequestError('Say which article printed or described the image: give articleHeadline or articleUrl.', { details: { field: 'articleHeadline' } });
   }

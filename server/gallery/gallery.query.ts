@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { VERIFICATION_STATUSES, type VerificationStatus } from '../images/image.model';
 import { creditKeyOf, keywordsOf } from '../images/declared';
 import { BadRequestError } from '../shared/errors';
+import { normaliseText } from '../shared/text';
 
 export const SORTS = ['newest', 'oldest', 'captured'] as const;
 export type GallerySort = (typeof SORTS)[number];
@@ -27,7 +28,10 @@ const MAX_PAGE = 10_000;
 function single(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new BadRequestError(`The parameter "${name}" must be given once.`);
-  const trimmed = value.trim();
+  // A search for a credit matches what the stored credits are: NFC, no bidi controls or invisible characters.
+  const normalised = normaliseText(value, { singleLine: true });
+  if (!normalised.ok) throw new BadRequestError(`The parameter "${name}" ${normalised.reason}.`);
+  const trimmed = normalised.text.trim();
   return trimmed === '' ? undefined : trimmed.slice(0, 500);
 }
 

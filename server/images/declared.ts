@@ -2,6 +2,7 @@
 // from form or JSON fields. Pure: validation failures become BadRequestError.
 import type { Types } from 'mongoose';
 import { BadRequestError } from '../shared/errors';
+import { normaliseText } from '../shared/text';
 
 export interface DeclaredFields {
   caption?: string;
@@ -30,6 +31,8 @@ export interface DeclaredUpload {
   /** When the article use was recorded (the article page orders by it); now, unless the upload
    *  fulfils a described image, whose place in the article it keeps. */
   useAddedAt?: Date;
+  /** The text as received, for each field whose stored form differs from it (kept in the history). */
+  received?: Record<string, string>;
 }
 
 const MAX_TEXT = 4000;
@@ -37,13 +40,25 @@ const MAX_URL = 2048;
 
 type FieldBag = Record<string, unknown>;
 
-/** A trimmed string, or undefined for absent/blank values; arrays (repeated fields) are refused. */
-export function optionalText(bag: FieldBag, name: string, maxLength = MAX_TEXT): string | undefined {
+export interface TextFieldOptions {
+  /** Captions, notes and reasons may have several lines; everything else is one line (CR/LF refused). */
+  multiLine?: boolean;
+  /** Collects the text as received when normalising changed it (see server/shared/text.ts). */
+  received?: Record<string, string>;
+}
+
+/**
+ * A trimmed string in NFC without bidi controls or invisible characters, or undefined for absent/blank
+ * values; arrays (repeated fields) are refused, and line breaks in a one-line field.
+ */
+export function optionalText(bag: FieldBag, name: string, maxLength = MAX_TEXT, options: TextFieldOptions = {}): string | undefined {
   const value = bag[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new BadRequestError(`The field "${name}" must be text.`, { details: { field: name } });
-  // Control characters other than tab/newline have no place in a caption and can hide text.
-  const cleaned = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  const normalised = normaliseText(value, { singleLine: !options.multiLine });
+  if (!normalised.ok) throw new BadRequestError(`The field "${name}" ${normalised.reason}.`, { code: 'invalid_text', details: { field: name } });
+  const cleaned = normalised.text.trim();
+  if (options.received && cleaned !== value.trim()) options.received[name] = value;
   if (cleaned === '') return undefined;
   if (cleaned.length > maxLength) {
     throw new BadRequestError(`The field "${name}" is ${cleaned.length} characters long; the limit is ${maxLength}.`, { details: { field: name } });
@@ -82,9 +97,10 @@ export function optionalDate(bag: FieldBag, name: string): Date | undefined {
  * the printed line is split into them (the credit is the parenthetical at its end).
  */
 export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: string) => { caption: string; credit?: string }): DeclaredUpload {
-  const printedLine = optionalText(bag, 'printedLine');
-  let caption = optionalText(bag, 'caption');
-  let credit = optionalText(bag, 'credit', 500);
+  const received: Record<string, string> = {};
+  const printedLine = optionalText(bag, 'printedLine', MAX_TEXT, { multiLine: true, received }); // pasted from a page, it may wrap
+  let caption = optionalText(bag, 'caption', MAX_TEXT, { multiLine: true, received });
+  let credit = optionalText(bag, 'credit', 500, { received });
   if (printedLine && (!caption || !credit)) {
     const split = splitPrintedLine(printedLine);
     caption ??= split.caption || undefined;
@@ -94,14 +110,14 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
     caption,
     credit,
     sourceUrl: optionalUrl(bag, 'sourceUrl'),
-    sourceNote: optionalText(bag, 'sourceNote'),
+    sourceNote: optionalText(bag, 'sourceNote', MAX_TEXT, { multiLine: true, received }),
     printedLine,
     claimedDate: optionalDate(bag, 'claimedDate'),
   };
   const article: DeclaredArticle = {
     url: optionalUrl(bag, 'articleUrl'),
-    headline: optionalText(bag, 'articleHeadline', 500),
-    publisher: optionalText(bag, 'articlePublisher', 200),
+    headline: optionalText(bag, 'articleHeadline', 500, { received }),
+    publisher: optionalText(bag, 'articlePublisher', 200, { received }),
     publishedAt: optionalDate(bag, 'articlePublishedAt'),
   };
   const hasArticle = article.url !== undefined || article.headline !== undefined;
@@ -109,7 +125,7 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
   if (describedImage !== undefined && !/^[0-9a-f]{24}$/i.test(describedImage)) {
     throw new BadRequestError('The field "describedImage" must be the id of a described image.', { details: { field: 'describedImage' } });
   }
-  return { fields, article: hasArticle ? article : undefined, describedImage };
+  return { fields, article: hasArticle ? article : undefined, describedImage, ...(Object.keys(received).length > 0 ? { received } : {}) };
 }
 
 /** Lower-cased words for the gallery's text search; accents folded so "Zelenskyy" finds "Zelenskyy" typed either way. */

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from '../gallery/gallery.query';
 import { actorOf } from '../shared/actor';
-import { BadRequestError, normalizeError } from '../shared/errors';
+import { BadRequestError, UnsupportedMediaTypeError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import type { AppDeps } from '../app';
 import { readDeclaredUpload } from './declared';
@@ -52,6 +52,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
   });
 
   router.patch('/api/images/:id', async (req, res) => {
+    if (!req.is('application/json')) throw new UnsupportedMediaTypeError('Send the changes as JSON (Content-Type: application/json).', { code: 'json_required' });
     const patch = readImagePatch(req.body);
     const updated = await images.update(req.params.id, patch, actorOf(req));
     res.json(imageJson(updated, await articlesOf(updated)));

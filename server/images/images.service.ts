@@ -2,6 +2,7 @@
 import mongoose from 'mongoose';
 import { ArticleModel, type ArticleRecord } from '../articles/article.model';
 import { galleryFilter, gallerySort, type GalleryQuery } from '../gallery/gallery.query';
+import type { HistoryChange } from '../provenance/history-chain';
 import type { HistoryService } from '../provenance/history.service';
 import type { ProvenanceService } from '../provenance/provenance.service';
 import { BadRequestError, NotFoundError } from '../shared/errors';
@@ -66,6 +67,8 @@ export interface ImagePatch {
   evidenceUrl?: string | null;
   claimedDate?: Date | null;
   reason: string;
+  /** The text as received, for each field whose stored form differs from it (kept in the history). */
+  received?: Record<string, string>;
 }
 
 const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'];
@@ -76,7 +79,8 @@ export function readImagePatch(body: unknown): ImagePatch {
   const bag = body as Record<string, unknown>;
   const unknown = Object.keys(bag).filter((key) => !PATCHABLE.includes(key));
   if (unknown.length > 0) throw new BadRequestError(`Unknown field(s): ${unknown.join(', ')}. Editable: ${PATCHABLE.join(', ')}.`);
-  const reason = optionalText(bag, 'reason', 1000);
+  const received: Record<string, string> = {};
+  const reason = optionalText(bag, 'reason', 1000, { multiLine: true, received });
   if (!reason) throw new BadRequestError('Say why the record is being changed: the "reason" field is required.', { details: { field: 'reason' } });
   const clearable = (name: string, read: (b: Record<string, unknown>, n: string) => string | undefined) =>
     name in bag ? (bag[name] === null ? null : (read(bag, name) ?? null)) : undefined;
@@ -85,19 +89,26 @@ export function readImagePatch(body: unknown): ImagePatch {
     throw new BadRequestError(`"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.`, { details: { field: 'status' } });
   }
   const patch: ImagePatch = {
-    caption: clearable('caption', (b, n) => optionalText(b, n)),
-    credit: clearable('credit', (b, n) => optionalText(b, n, 500)),
+    caption: clearable('caption', (b, n) => optionalText(b, n, undefined, { multiLine: true, received })),
+    credit: clearable('credit', (b, n) => optionalText(b, n, 500, { received })),
     sourceUrl: clearable('sourceUrl', optionalUrl),
     status: status as VerificationStatus | undefined,
-    statusNote: clearable('statusNote', (b, n) => optionalText(b, n, 2000)),
+    statusNote: clearable('statusNote', (b, n) => optionalText(b, n, 2000, { multiLine: true, received })),
     evidenceUrl: clearable('evidenceUrl', optionalUrl),
     claimedDate: 'claimedDate' in bag ? (bag.claimedDate === null ? null : (optionalDate(bag, 'claimedDate') ?? null)) : undefined,
     reason,
+    ...(Object.keys(received).length > 0 ? { received } : {}),
   };
-  if (Object.entries(patch).every(([key, value]) => key === 'reason' || value === undefined)) {
+  if (Object.entries(patch).every(([key, value]) => key === 'reason' || key === 'received' || value === undefined)) {
     throw new BadRequestError('Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, status, statusNote, evidenceUrl.');
   }
   return patch;
+}
+
+/** `{ received }` for a history change when the field's text was normalised (the raw text is kept there). */
+function receivedOf(patch: ImagePatch, field: string): { received?: string } {
+  const received = patch.received?.[field];
+  return received === undefined ? {} : { received };
 }
 
 export function createImageService(deps: ImageServiceDeps) {
@@ -142,7 +153,7 @@ export function createImageService(deps: ImageServiceDeps) {
   async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
     const image = await findImage(id);
     const declared = { ...image.declared } as Record<string, unknown>;
-    const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
+    const changes: HistoryChange[] = [];
     const set: Record<string, unknown> = {};
     const unset: Record<string, ''> = {};
     for (const field of ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const) {
@@ -150,7 +161,7 @@ export function createImageService(deps: ImageServiceDeps) {
       if (next === undefined) continue;
       const previous = (declared[field] as string | Date | undefined) ?? null;
       if (String(previous) === String(next)) continue;
-      changes.push({ field, from: previous, to: next });
+      changes.push({ field, from: previous, to: next, ...receivedOf(patch, field) });
       declared[field] = next ?? undefined;
     }
     if (changes.length > 0) {
@@ -165,14 +176,14 @@ export function createImageService(deps: ImageServiceDeps) {
       set.declared = rebuilt;
       set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);
     }
-    const statusChanges: Array<{ field: string; from: unknown; to: unknown }> = [];
+    const statusChanges: HistoryChange[] = [];
     const status = image.status ?? { value: 'unverified' };
     for (const [field, key] of [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const) {
       const next = patch[field];
       if (next === undefined) continue;
       const previous = (status as Record<string, unknown>)[key] ?? null;
       if (previous === next) continue;
-      statusChanges.push({ field, from: previous, to: next });
+      statusChanges.push({ field, from: previous, to: next, ...receivedOf(patch, field) });
       if (next === null) unset[`status.${key}`] = '';
       else set[`status.${key}`] = next;
     }
