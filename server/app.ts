@@ -20,6 +20,7 @@ import type { Config } from './shared/config';
 import { createErrorHandler, notFoundHandler } from './shared/error-handler';
 import { createRequestLogging } from './shared/http-logging';
 import type { AppLogger } from './shared/logger';
+import { refuseCrossSiteWrites } from './shared/same-origin';
 import { securityHeaders } from './shared/security-headers';
 
 export interface AppDeps {
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(createRequestLogging(deps.logger));
   app.use(securityHeaders);
+  app.use(refuseCrossSiteWrites);
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '1h', fallthrough: false, index: false }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -165,6 +165,10 @@ const CASES: Case[] = [
   { name: 'edit: nothing to change', status: 400, message: /Nothing to change/, send: patch('{"reason":"r"}') },
   { name: 'edit: a malformed image id', status: 400, message: /is not an image id/, send: (ctx) => rawHttp(ctx.app, httpRequest('PATCH', '/api/images/..%2f..%2fadmin', { 'Content-Type': 'application/json' }, '{"caption":"x","reason":"r"}')) },
   { name: 'edit: an image the archive does not hold', status: 404, message: /No image with this id/, send: (ctx) => rawHttp(ctx.app, httpRequest('PATCH', `/api/images/${'b'.repeat(24)}`, { 'Content-Type': 'application/json' }, '{"caption":"x","reason":"r"}')) },
+  // Writes a browser says came from another site (the Chromium test in test/e2e/csrf.test.ts sends real ones).
+  { name: 'edit: Origin of another site', status: 403, message: /came from another site, so it was refused/, send: patch('{"caption":"x","reason":"r"}', { Origin: 'http://evil.example' }) },
+  { name: 'edit: Origin "null" (a sandboxed frame)', status: 403, message: /came from another site/, send: patch('{"caption":"x","reason":"r"}', { Origin: 'null' }) },
+  { name: 'upload form: Sec-Fetch-Site cross-site', status: 403, message: /came from another site/, page: true, send: ({ app }) => rawHttp(app, httpRequest('POST', '/upload', { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', 'Sec-Fetch-Site': 'cross-site' }, 'credit=x')) },
   // Static files and stored media.
   { name: 'a missing asset', status: 404, message: /There is no such file/, page: true, send: ({ app }) => rawHttp(app, httpRequest('GET', '/assets/nothing-here.css', { Accept: 'text/html' })) },
   { name: 'an asset path climbing out of its folder', status: 404, message: /There is no such file|nothing at this address/, page: true, send: ({ app }) => rawHttp(app, httpRequest('GET', '/assets/..%2f..%2fserver%2fmain.ts', { Accept: 'text/html' })) },
