@@ -33,7 +33,8 @@ export type UploadFields = z.output<typeof uploadFieldsSchema>;
 
 /** A field a PATCH may set, or clear with null (or ""). */
 function clearable<Schema extends z.ZodType>(schema: Schema) {
-  return z.union([z.null(), schema]).optional();
+  // nullable rather than a union with null: a union would hide the field's own message.
+  return schema.nullable().optional();
 }
 
 const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
