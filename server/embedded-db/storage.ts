@@ -120,8 +120,12 @@ export class Storage {
         // Two passes so a row's new key can never collide with another row's old one.
         this.db.exec(`UPDATE ${coll.table} SET id = X'00' || CAST(rid AS TEXT)`);
         const setId = this.db.prepare(`UPDATE ${coll.table} SET id = ? WHERE rid = ?`);
-        for (const row of this.db.prepare(`SELECT rid, doc FROM ${coll.table}`).iterate() as IterableIterator<{ rid: number; doc: Buffer }>) {
-          setId.run(encodeValue(deserialize(row.doc, BSON_READ)._id), row.rid);
+        const page = this.db.prepare(`SELECT rid, doc FROM ${coll.table} WHERE rid > ? ORDER BY rid LIMIT 1000`);
+        for (let last = 0; ;) {
+          const rows = page.all(last) as Array<{ rid: number; doc: Buffer }>;
+          if (rows.length === 0) break;
+          for (const row of rows) setId.run(encodeValue(deserialize(row.doc, BSON_READ)._id), row.rid);
+          last = rows[rows.length - 1].rid;
         }
         for (const index of coll.indexes) {
           this.db.exec(`DELETE FROM ${index.table}`);

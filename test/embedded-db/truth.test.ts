@@ -318,4 +318,35 @@ describe('embedded-db conformance: no silent differences from MongoDB', function
       expect((await c.find({ 'refs.$id': a }).toArray()).map((d) => d.k)).to.deep.equal([1, 2]);
     });
   });
+
+  describe('explain (queryPlanner)', function () {
+    /** Every stage of an explain answer, wherever the server nests it (MongoDB 7's SBE adds levels). */
+    function stagesOf(v: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
+      if (Array.isArray(v)) for (const x of v) stagesOf(x, out);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (typeof o.stage === 'string') out.push(o);
+        for (const x of Object.values(o)) stagesOf(x, out);
+      }
+      return out;
+    }
+
+    it('names the index a find, a count and an aggregate would use, and a scan where there is none', async function () {
+      const c = db.collection('explained');
+      await c.createIndex({ k: 1 });
+      await c.insertMany(Array.from({ length: 20 }, (_, i) => ({ k: i % 5, other: i })));
+      const viaIndex = await c.find({ k: 3 }).explain('queryPlanner');
+      expect(stagesOf(viaIndex.queryPlanner).some((s) => s.stage === 'IXSCAN' && s.indexName === 'k_1')).to.equal(true);
+      const scan = await c.find({ other: 3 }).explain('queryPlanner');
+      expect(stagesOf(scan.queryPlanner).map((s) => s.stage)).to.include('COLLSCAN');
+      const sorted = await c.find({ other: { $gt: 1 } }).sort({ other: -1 }).explain('queryPlanner');
+      expect(stagesOf(sorted.queryPlanner).map((s) => s.stage)).to.include('SORT');
+      const agg = await c.aggregate([{ $match: { k: 2 } }]).explain('queryPlanner');
+      expect(stagesOf(agg).some((s) => s.stage === 'IXSCAN' && s.indexName === 'k_1')).to.equal(true);
+      const M = conn.model('Explained', new Schema({ k: Number, other: Number }), 'explained');
+      const viaMongoose = await M.find({ k: 1 }).explain('queryPlanner');
+      const plans = Array.isArray(viaMongoose) ? viaMongoose : [viaMongoose];
+      expect(stagesOf(plans).some((s) => s.stage === 'IXSCAN' && s.indexName === 'k_1')).to.equal(true);
+    });
+  });
 });
