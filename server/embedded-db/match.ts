@@ -14,7 +14,8 @@ import { Aggregator } from 'mingo';
 import { MongoCommandError } from './errors';
 import { isDocument } from './paths';
 import { promote } from './promote';
-import { binaryBytes, bsonTypeName, compareValues, exactNumber, numberKind, toBigIntExact, toDouble, typeBracketOf, TYPE_CODES, valuesEqual } from './values';
+import { encodeValue } from './key-encoding';
+import { binaryBytes, bsonTypeName, exactNumber, numberKind, toBigIntExact, toDouble, TYPE_CODES } from './values';
 
 /** Where a match happened: the index in the first array along the matched path. */
 export interface MatchDetails {
@@ -138,7 +139,8 @@ function equalsTest(target: unknown): (v: Value) => boolean {
     return (v) => regexTest(re, v);
   }
   if (target === null || target === undefined) return (v) => v === MISSING || v === null || v === undefined;
-  return (v) => v !== MISSING && valuesEqual(v, target);
+  const key = encodeValue(target);
+  return (v) => v !== MISSING && encodeValue(v).equals(key);
 }
 
 function isNaNValue(v: unknown): boolean {
@@ -151,14 +153,16 @@ function compareTest(op: '$gt' | '$gte' | '$lt' | '$lte', target: unknown): (v: 
     // Only equality with null is in range for $gte/$lte null.
     return op === '$gte' || op === '$lte' ? equalsTest(null) : () => false;
   }
-  const bracket = typeBracketOf(target);
+  const key = encodeValue(target);
   const targetNaN = isNaNValue(target);
   return (v) => {
     if (v === MISSING || v === undefined) return false;
-    if (typeBracketOf(v) !== bracket) return false;
+    const enc = encodeValue(v);
+    // Comparisons stay inside the target's type bracket (the key's first byte).
+    if (enc[0] !== key[0]) return false;
     // NaN is only ever equal to NaN in comparisons.
     if (targetNaN || isNaNValue(v)) return targetNaN && isNaNValue(v) && (op === '$gte' || op === '$lte');
-    const c = compareValues(v, target);
+    const c = Buffer.compare(enc, key);
     switch (op) {
       case '$gt': return c > 0;
       case '$gte': return c >= 0;
