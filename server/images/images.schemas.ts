@@ -52,8 +52,7 @@ export const imagePatchSchema = z
       status: z.enum(VERIFICATION_STATUSES, { error: `"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional(),
       statusNote: clearable(text('statusNote', 2000, { multiLine: true })),
       evidenceUrl: clearable(webAddress('evidenceUrl')),
-      // Optional here so that a missing reason gets the message below, not "must be text".
-      reason: text('reason', 1000, { multiLine: true }).optional().meta({ description: 'Why the record is being changed; kept in the history.' }),
+      reason: text('reason', 1000, { multiLine: true, missing: 'Say why the record is being changed: the "reason" field is required.' }).meta({ description: 'Why the record is being changed; kept in the history.' }),
     },
     {
       error: (issue) => {

@@ -14,6 +14,8 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 export interface TextOptions {
   /** Captions, notes, reasons and descriptions may have several lines; any other text is one line (CR/LF refused). */
   multiLine?: boolean;
+  /** The message when a required field is not sent at all (default: "must be text"). */
+  missing?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface TextOptions {
 export function text(name: string, maxLength = MAX_TEXT, options: TextOptions = {}) {
   const singleLine = !options.multiLine;
   return z
-    .string({ error: `The field "${name}" must be text.` })
+    .string({ error: (issue) => (issue.input === undefined && options.missing) || `The field "${name}" must be text.` })
     .refine((value) => normaliseText(value, { singleLine }).ok, {
       abort: true,
       error: (issue) => {
