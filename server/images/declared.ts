@@ -2,7 +2,7 @@
 // from form or JSON fields (their schema is in images.schemas.ts). Pure: validation failures
 // become BadRequestError.
 import type { Types } from 'mongoose';
-import { parseInput, receivedText } from '../shared/input';
+import { parseInput, receivedTexts } from '../shared/input';
 import { uploadFieldsSchema } from './images.schemas';
 
 export interface DeclaredFields {
@@ -52,6 +52,9 @@ export interface DescribedImageFields {
 
 type FieldBag = Record<string, unknown>;
 
+/** The fields whose text is normalised (and whose text as received is kept when that changed it). */
+const TEXT_FIELDS = ['caption', 'credit', 'sourceNote', 'printedLine', 'articleHeadline', 'articlePublisher'] as const;
+
 /**
  * The declared fields of one upload. When a printed line is given and caption or credit is not,
  * the printed line is split into them (the credit is the parenthetical at its end).
@@ -74,7 +77,7 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
   };
   const article: DeclaredArticle = { url: input.articleUrl, headline: input.articleHeadline, publisher: input.articlePublisher, publishedAt: input.articlePublishedAt };
   const hasArticle = article.url !== undefined || article.headline !== undefined;
-  const received = receivedText(bag, input, ['caption', 'credit', 'sourceNote', 'printedLine', 'articleHeadline', 'articlePublisher']);
+  const received = receivedTexts(bag, input, TEXT_FIELDS);
   return { fields, article: hasArticle ? article : undefined, describedImage: input.describedImage, ...(received ? { received } : {}) };
 }
 

@@ -39,6 +39,8 @@ function clearable<Schema extends z.ZodType>(schema: Schema) {
   return schema.nullable().optional();
 }
 
+const REASON_REQUIRED = 'Say why the record is being changed: the "reason" field is required.';
+
 const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
 
 /** The body of PATCH /api/images/:id (and of the image page's edit form). */
@@ -52,7 +54,7 @@ export const imagePatchSchema = z
       status: z.enum(VERIFICATION_STATUSES, { error: `"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional(),
       statusNote: clearable(text('statusNote', 2000, { multiLine: true })),
       evidenceUrl: clearable(webAddress('evidenceUrl')),
-      reason: text('reason', 1000, { multiLine: true, missing: 'Say why the record is being changed: the "reason" field is required.' }).meta({ description: 'Why the record is being changed; kept in the history.' }),
+      reason: text('reason', 1000, { multiLine: true, missing: REASON_REQUIRED }).meta({ description: 'Why the record is being changed; kept in the history.' }),
     },
     {
       error: (issue) => {
@@ -64,7 +66,7 @@ export const imagePatchSchema = z
   )
   .transform((patch, context) => {
     if (!patch.reason) {
-      context.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the record is being changed: the "reason" field is required.' });
+      context.addIssue({ code: 'custom', path: ['reason'], message: REASON_REQUIRED });
       return z.NEVER;
     }
     // A cleared field ("" or null) is null: the difference from "not sent" (undefined) matters.
@@ -99,19 +101,16 @@ const MAX_PAGE = 10_000;
 function parameter(name: string) {
   return z
     .string({ error: `The parameter "${name}" must be given once.` })
-    // A search for a credit matches what stored credits are: NFC, no bidi controls or invisible characters.
-    .refine((value) => normaliseText(value, { singleLine: true }).ok, {
-      abort: true,
-      error: (issue) => {
-        const result = normaliseText(String(issue.input), { singleLine: true });
-        return result.ok ? undefined : `The parameter "${name}" ${result.reason}.`;
-      },
+    .transform((value, context) => {
+      // A search for a credit matches what the stored credits are: NFC, no bidi controls or invisible characters.
+      const normalised = normaliseText(value, { singleLine: true });
+      if (!normalised.ok) {
+        context.addIssue({ code: 'custom', message: `The parameter "${name}" ${normalised.reason}.` });
+        return z.NEVER;
+      }
+      const trimmed = normalised.text.trim().slice(0, 500);
+      return trimmed === '' ? undefined : trimmed;
     })
-    .overwrite((value) => {
-      const result = normaliseText(value, { singleLine: true });
-      return (result.ok ? result.text : value).trim().slice(0, 500);
-    })
-    .transform((value) => (value === '' ? undefined : value))
     .optional();
 }
 

@@ -4,12 +4,12 @@ import type { HistoryService } from '../provenance/history.service';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
 import type { WritesInFlight } from '../shared/writes-in-flight';
 import type { ArticleLinks, ArticleRef } from './article-links';
-import { parseInput, receivedText } from '../shared/input';
+import { parseInput, receivedTexts } from '../shared/input';
 import { keywordsOf } from './declared';
 import type { GalleryQuery } from './gallery.query';
 import type { ImageProvenance } from './image-provenance';
 import type { ImageRecord } from './image.model';
-import { imagePatchSchema, type ImagePatch } from './images.schemas';
+import { imagePatchSchema, type ImagePatch as PatchFields } from './images.schemas';
 import type { ImagesRepository, RecordChange } from './images.repository';
 import { declaredRecord, type IngestService } from './ingest.service';
 
@@ -33,35 +33,35 @@ export interface ImageServiceDeps {
   writes: WritesInFlight;
 }
 
-export type { ImagePatch };
-
-/** A validated PATCH and, for text fields normalised on the way in, the text as received. */
-export type ReceivedPatch = ImagePatch & { received?: Record<string, string> };
+export type ImagePatch = PatchFields & {
+  /** The text as received, for each field whose stored form differs from it (kept in the history). */
+  received?: Record<string, string>;
+};
 
 /** Validates a PATCH body; `null` or "" clears a field. */
-export function readImagePatch(body: unknown): ReceivedPatch {
+export function readImagePatch(body: unknown): ImagePatch {
   const patch = parseInput(imagePatchSchema, body);
-  const received = receivedText(body, patch, ['caption', 'credit', 'statusNote', 'reason']);
+  const received = receivedTexts(body, patch, ['caption', 'credit', 'statusNote', 'reason']);
   return received ? { ...patch, received } : patch;
+}
+
+/** `{ received }` for a history change when the field's text was normalised (the raw text is kept there). */
+function receivedOf(patch: ImagePatch, field: string): { received?: string } {
+  const received = patch.received?.[field];
+  return received === undefined ? {} : { received };
 }
 
 /** Edits that lose a race with another edit of other fields are computed again this many times. */
 const EDIT_ATTEMPTS = 5;
 
-/** `received`: the text as the client sent it, when the stored `to` is its normalised form. */
 type FieldChange = { field: string; from: unknown; to: unknown; received?: string };
-
-function receivedOf(patch: ReceivedPatch, field: string): { received?: string } {
-  const received = patch.received?.[field];
-  return received === undefined ? {} : { received };
-}
 
 /** Status fields of a patch and where they are stored on the record. */
 const STATUS_FIELDS = [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const;
 const DECLARED_FIELDS = ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const;
 
 /** Pure: what a patch changes on a record, as history changes and as a database change. */
-export function planEdit(image: ImageRecord, patch: ReceivedPatch, actor: string, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
+export function planEdit(image: ImageRecord, patch: ImagePatch, actor: string, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
   const declared = { ...image.declared } as Record<string, unknown>;
   const changes: FieldChange[] = [];
   const set: Record<string, unknown> = {};
@@ -105,7 +105,7 @@ export function planEdit(image: ImageRecord, patch: ReceivedPatch, actor: string
 }
 
 /** The value of a patchable field on a record, to tell whether a concurrent edit touched it. */
-function currentValue(image: ImageRecord, field: keyof Omit<ImagePatch, 'reason'>): string {
+function currentValue(image: ImageRecord, field: keyof Omit<PatchFields, 'reason'>): string {
   const statusKey = STATUS_FIELDS.find(([name]) => name === field)?.[1];
   const value = statusKey ? (image.status as Record<string, unknown> | undefined)?.[statusKey] : (image.declared as Record<string, unknown> | undefined)?.[field];
   return String(value ?? null);
@@ -159,7 +159,7 @@ export function createImageService(deps: ImageServiceDeps) {
    */
   async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
     const first = await findImage(id);
-    const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<ImagePatch, 'reason'> => key !== 'reason' && patch[key] !== undefined);
+    const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<PatchFields, 'reason'> => key !== 'reason' && key !== 'received' && patch[key] !== undefined);
     let image = first;
     for (let attempt = 1; ; attempt++) {
       const { changes, statusChanges, change } = planEdit(image, patch, actor);

@@ -7,8 +7,6 @@
  * Precedence between tags that carry the same field is documented in server/images/metadata.normalise.ts.
  */
 export interface NormalisedMetadata {
-  /** Metadata blocks not read because they would expand past their caps (server/images/metadata.bounds.ts). */
-  unreadBlocks?: Array<{ block: string; reason: string }>;
   make?: string;
   model?: string;
   lens?: string;
@@ -42,6 +40,8 @@ export interface NormalisedMetadata {
   digitalSourceType?: string;
   /** XMP dcterms:provenance — a remote C2PA manifest URL. */
   remoteManifestUrl?: string;
+  /** Metadata blocks not read because they would expand past their caps (server/images/metadata.bounds.ts). */
+  unreadBlocks?: Array<{ block: string; reason: string }>;
   /** Tag names that supplied each field, e.g. { creator: 'XMP-dc:Creator' }: evidence for provenance findings. */
   sources: Record<string, string>;
 }

@@ -12,34 +12,44 @@ const MAX_URL = 2048;
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 export interface TextOptions {
-  /** Captions, notes, reasons and descriptions may have several lines; any other text is one line (CR/LF refused). */
+  /** Captions, notes and reasons may have several lines; everything else is one line (line breaks refused). */
   multiLine?: boolean;
-  /** The message when a required field is not sent at all (default: "must be text"). */
+  /** The message when the field is left out (for a required field). */
   missing?: string;
 }
 
 /**
- * Text that cannot deceive (server/shared/text.ts): NFC, without control, bidi or invisible characters,
- * trimmed; a line break in a one-line field is refused by name; blank becomes undefined. Not a list,
- * not an object.
+ * Text as it looks (server/shared/text.ts: NFC, no bidirectional controls or invisible characters,
+ * line breaks refused in one-line fields), trimmed; blank becomes undefined. Not a list, not an object.
  */
 export function text(name: string, maxLength = MAX_TEXT, options: TextOptions = {}) {
-  const singleLine = !options.multiLine;
   return z
-    .string({ error: (issue) => (issue.input === undefined && options.missing) || `The field "${name}" must be text.` })
-    .refine((value) => normaliseText(value, { singleLine }).ok, {
-      abort: true,
-      error: (issue) => {
-        const result = normaliseText(String(issue.input), { singleLine });
-        return result.ok ? undefined : `The field "${name}" ${result.reason}.`;
-      },
+    .string({ error: (issue) => (issue.input === undefined && options.missing ? options.missing : `The field "${name}" must be text.`) })
+    .transform((value, context) => {
+      const normalised = normaliseText(value, { singleLine: !options.multiLine });
+      if (!normalised.ok) {
+        context.addIssue({ code: 'custom', message: `The field "${name}" ${normalised.reason}.` });
+        return z.NEVER;
+      }
+      return normalised.text.trim();
     })
-    .overwrite((value) => {
-      const result = normaliseText(value, { singleLine });
-      return (result.ok ? result.text : value).trim();
-    })
-    .max(maxLength, { error: (issue) => `The field "${name}" is ${String(issue.input).length} characters long; the limit is ${maxLength}.` })
-    .transform((value) => (value === '' ? undefined : value));
+    .pipe(z.string().max(maxLength, { error: (issue) => `The field "${name}" is ${String(issue.input).length} characters long; the limit is ${maxLength}.` }))
+    .transform((value) => (value === '' ? undefined : value))
+    .meta({ maxLength });
+}
+
+/**
+ * The text as received of each field whose parsed form differs from it (normalised, not just
+ * trimmed): the history keeps it, so what was typed or pasted can always be seen.
+ */
+export function receivedTexts(raw: unknown, parsed: Record<string, unknown>, fields: readonly string[]): Record<string, string> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const received: Record<string, string> = {};
+  for (const field of fields) {
+    const value = (raw as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.trim() !== (parsed[field] ?? '')) received[field] = value;
+  }
+  return Object.keys(received).length > 0 ? received : undefined;
 }
 
 /** An absolute http(s) URL, normalised by the URL parser. */
@@ -84,20 +94,6 @@ export function dateText(name: string) {
 /** A 24-hex-digit record id. */
 export function recordId(name: string, message = `The field "${name}" must be the id of a record (24 hexadecimal digits).`) {
   return z.string({ error: message }).regex(/^[0-9a-f]{24}$/i, { error: message });
-}
-
-/**
- * The text exactly as received for each of `fields` whose parsed form differs from it (normalised,
- * trimmed), for the history entry to keep beside the stored value.
- */
-export function receivedText(raw: unknown, parsed: Record<string, unknown>, fields: readonly string[]): Record<string, string> | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const received: Record<string, string> = {};
-  for (const field of fields) {
-    const value = (raw as Record<string, unknown>)[field];
-    if (typeof value === 'string' && typeof parsed[field] === 'string' && parsed[field] !== value.trim()) received[field] = value;
-  }
-  return Object.keys(received).length > 0 ? received : undefined;
 }
 
 /** Parses a request's input with its schema; the first problem becomes a 400 that names the field. */
