@@ -5,7 +5,7 @@ import { readC2pa, type C2paSummary } from '../provenance/c2pa';
 import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
-import { requireImageFormat } from './file-type';
+import { mimeTypeOf, requireImageFormat } from './file-type';
 import { openImage, probeImage, type MediaLimits } from './media';
 import { readMetadata } from './metadata';
 
@@ -33,7 +33,7 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits): Pro
   const facts = await probeImage(filePath, format, limits);
   const [metadata, c2pa, phash] = await Promise.all([
     readMetadata(filePath, format),
-    readC2pa(filePath),
+    readC2pa(filePath, { mimeType: mimeTypeOf(format) }),
     openImage(filePath, format, limits).then((image) => perceptualHash(image)),
   ]);
   return {

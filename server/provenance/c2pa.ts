@@ -16,6 +16,12 @@ export interface C2paScan {
 }
 
 export interface ReadC2paOptions {
+  /**
+   * The MIME type the archive detected from the file's bytes. c2pa-node otherwise takes the type
+   * from the file name, and an upload's temporary name says nothing about its type. Without it, the
+   * container the scan recognised decides.
+   */
+  mimeType?: string;
   /** Use c2pa-node when a manifest is embedded (default true). False gives the scan alone. */
   useLibrary?: boolean;
   /** Upper bound on header bytes read by the scanner (default 8 MiB). */
@@ -239,7 +245,7 @@ interface ManifestJson {
 }
 
 interface C2paLibrary {
-  Reader: { fromAsset(asset: { path: string }, settings?: string): Promise<{ json(): StoreJson } | null> };
+  Reader: { fromAsset(asset: { path: string; mimeType?: string }, settings?: string): Promise<{ json(): StoreJson } | null> };
   settingsToJson(settings: object): string;
   createVerifySettings(config: object): object;
 }
@@ -300,6 +306,9 @@ function summarise(store: StoreJson, remoteManifestUrl: string | undefined): C2p
   return summary;
 }
 
+/** The type to hand the library when the caller did not say; ISO-BMFF could be HEIC or AVIF, so it is left to the library. */
+const CONTAINER_MIME_TYPES: Partial<Record<C2paScan['container'], string>> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
 /**
  * The file's Content Credentials. Remote manifests are reported, never fetched: the archive makes
  * no outbound requests while ingesting, so the library runs with remote and OCSP fetching off.
@@ -316,7 +325,8 @@ export async function readC2pa(path: string, options: ReadC2paOptions = {}): Pro
   if (!library) return base;
   try {
     const settings = library.settingsToJson(library.createVerifySettings({ remoteManifestFetch: false, ocspFetch: false }));
-    const reader = await library.Reader.fromAsset({ path }, settings);
+    const mimeType = options.mimeType ?? CONTAINER_MIME_TYPES[scan.container];
+    const reader = await library.Reader.fromAsset(mimeType ? { path, mimeType } : { path }, settings);
     if (!reader) return base;
     return summarise(reader.json(), scan.remoteManifestUrl);
   } catch (error) {

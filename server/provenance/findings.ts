@@ -426,7 +426,9 @@ export function computeFindings(input: ProvenanceInput): Finding[] {
 
 /** Which finding codes give a gallery card its badge; the first rule with a finding present wins. */
 export const BADGE_RULES: ReadonlyArray<{ badge: ProvenanceBadge; codes: readonly FindingCode[] }> = [
-  { badge: 'differs', codes: ['credit.differs_from_metadata', 'source.host_differs_from_platform', 'c2pa.invalid'] },
+  { badge: 'differs', codes: ['credit.differs_from_metadata', 'source.host_differs_from_platform'] },
+  // Broken Content Credentials say nothing about the credit, so they have a badge of their own.
+  { badge: 'credentials_invalid', codes: ['c2pa.invalid'] },
   { badge: 'held_elsewhere', codes: ['duplicate.same_file_other_credit', 'duplicate.near_other_credit', 'duplicate.held_earlier'] },
   { badge: 'confirmed', codes: ['credit.matches_metadata'] },
   { badge: 'no_metadata', codes: ['file.no_camera_metadata'] },

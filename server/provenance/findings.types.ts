@@ -115,4 +115,4 @@ export const FINDING_CODES = [
 
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-export type ProvenanceBadge = 'confirmed' | 'differs' | 'no_metadata' | 'held_elsewhere' | 'neutral';
+export type ProvenanceBadge = 'confirmed' | 'differs' | 'credentials_invalid' | 'no_metadata' | 'held_elsewhere' | 'neutral';
