@@ -16,10 +16,10 @@ import { createWritesInFlight } from './shared/writes-in-flight';
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'>, logger: Logger) {
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'> & Partial<Pick<Config, 'c2pa'>>, logger: Logger) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
-  const limits = { maxPixels: config.limits.maxPixels };
+  const limits = { maxPixels: config.limits.maxPixels, c2pa: config.c2pa };
   // libvips already uses every core inside one pipeline, so more decodes at once only add memory
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));

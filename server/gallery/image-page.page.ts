@@ -1,5 +1,6 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
 import type { AppDeps } from '../app';
+import { credentialsView } from './c2pa.view';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 
 export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, submitted?: Record<string, unknown>) {
@@ -17,6 +18,7 @@ export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | '
     chainProblem: history.reason,
     findings: findingViews(image.provenance?.findings as Parameters<typeof findingViews>[0]),
     groups: metadataGroups(image),
+    credentials: credentialsView(image.c2pa as Parameters<typeof credentialsView>[0], image.embedded?.digitalSourceType ?? undefined),
     rawJson: rawMetadataJson(metadata.raw),
     related: relatedViews(matches),
     form: editFormView(image, submitted),

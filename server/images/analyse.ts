@@ -1,7 +1,7 @@
 // Everything the archive learns from an uploaded file before storing it: its real format,
 // sharp's facts, the embedded metadata, Content Credentials and the perceptual hash.
 import { stat } from 'node:fs/promises';
-import { readC2pa, type C2paSummary } from '../provenance/c2pa';
+import { readC2pa, type C2paSettings, type C2paSummary } from '../provenance/c2pa';
 import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
@@ -19,7 +19,10 @@ export interface FileAnalysis {
   phash: string;
 }
 
-export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'>;
+export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'> & {
+  /** How Content Credentials are validated (trust anchors, remote fetching); not a limit, but travels with them. */
+  c2pa?: C2paSettings;
+};
 
 /** Decides the format from the content; throws 415 for anything that is not an accepted image. */
 export async function detectFormat(filePath: string): Promise<ImageFormat> {
@@ -33,7 +36,7 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits): Pro
   const facts = await probeImage(filePath, format, limits);
   const [metadata, c2pa, phash] = await Promise.all([
     readMetadata(filePath, format),
-    readC2pa(filePath, { mimeType: mimeTypeOf(format) }),
+    readC2pa(filePath, { mimeType: mimeTypeOf(format), settings: limits.c2pa }),
     openImage(filePath, format, limits).then((image) => perceptualHash(image)),
   ]);
   return {

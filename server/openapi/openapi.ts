@@ -245,7 +245,7 @@ export const openApiDocument = {
       },
       ProvenanceReport: { type: 'object', properties: { imageId: { type: 'string' }, badge: { type: 'string' }, computedAt: { type: 'string' }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
       History: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object' } }, chainValid: { type: 'boolean' } } },
-      LookupResult: { type: 'object', properties: { sha256: { type: 'string' }, phash: { type: 'string' }, matches: { type: 'array', items: { type: 'object' } }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } } } },
+      LookupResult: { type: 'object', properties: { sha256: { type: 'string' }, phash: { type: 'string' }, matches: { type: 'array', items: { type: 'object' } }, findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } }, c2pa: { type: 'object', description: 'Content Credentials: state, its words, and the manifest chain (chain).' }, digitalSourceType: { type: 'string' } } },
     },
   },
 } as const;

@@ -6,6 +6,7 @@ import { parseCredit, type ParsedCredit } from '../credits/credit-parser';
 import { namesMatch, normaliseName } from '../credits/name-match';
 import { accountFromUrl, hostOf, platformById, platformForUrl } from '../credits/platforms';
 import type { NormalisedMetadata } from '../images/image.types';
+import { failedCheckWords } from './c2pa-words';
 import type { Finding, FindingCode, FindingEvidence, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
 
 /** Software that edits pictures, as it names itself in EXIF Software / XMP CreatorTool. Data, not branches. */
@@ -293,16 +294,28 @@ function c2paFindings(input: ProvenanceInput): Finding[] {
     out.push(finding('c2pa.present', 'info', `The file carries Content Credentials (C2PA)${parts.length ? `, ${parts.join('; ')}` : ''}; ${detail}.`, evidence));
     const errors = (c2pa.validationErrors ?? []).map((code) => ({ tag: 'C2PA validation status', value: code }));
     if (state === 'invalid') {
-      const reasons = (c2pa.validationErrors ?? []).filter((code) => code !== 'signingCredential.untrusted');
       const tampered = c2pa.validationErrors?.some((code) => /^assertion\.(?:dataHash|boxesHash|bmffHash)\.mismatch$/.test(code));
-      out.push(finding('c2pa.invalid', 'warning', tampered ? 'The Content Credentials do not validate: the picture was changed after it was signed.' : `The Content Credentials do not validate${reasons.length ? ` (${reasons.join(', ')})` : ''}.`, errors));
+      // The failed checks in words (c2pa-words.ts), also for records read before the words were stored.
+      const words = (c2pa.failedChecks ?? (c2pa.validationErrors ?? []).map((code) => ({ code, words: failedCheckWords(code) })))
+        .filter((check) => check.code !== 'signingCredential.untrusted' && !/^assertion\.(?:dataHash|boxesHash|bmffHash)\.mismatch$/.test(check.code))
+        .map((check) => check.words);
+      const reasons = [...(tampered ? ['the picture was changed after it was signed'] : []), ...words];
+      out.push(finding('c2pa.invalid', 'warning', `The Content Credentials do not validate${reasons.length ? `: ${reasons.join('; ')}` : ''}.`, errors));
     } else if (state === 'untrusted') {
-      out.push(finding('c2pa.untrusted', 'notice', `The Content Credentials are intact, but the signer${c2pa.signer ? ` (${c2pa.signer})` : ''} is not on the C2PA trust list.`, errors));
+      out.push(
+        finding(
+          'c2pa.untrusted',
+          'notice',
+          `The Content Credentials are intact, but the signer${c2pa.signer ? ` (${c2pa.signer})` : ''} is not on the C2PA trust list${c2pa.trustList === 'configured' ? '' : ' (none is configured here)'}: the signature holds, but who signed is unknown.`,
+          errors,
+        ),
+      );
     }
   }
   const remote = c2pa?.remoteManifestUrl ?? input.embedded?.remoteManifestUrl;
   if (remote) {
-    out.push(finding('c2pa.remote_manifest', 'notice', `The file points to Content Credentials held online (${remote}); the archive did not fetch them.`, [{ tag: 'XMP dcterms:provenance', value: remote }]));
+    const fetched = c2pa?.remoteFetched ? 'the archive fetched and validated them' : 'the archive did not fetch them (only with C2PA_FETCH_REMOTE=true)';
+    out.push(finding('c2pa.remote_manifest', 'notice', `The file points to Content Credentials held online (${remote}); ${fetched}.`, [{ tag: 'XMP dcterms:provenance', value: remote }]));
   }
   return out;
 }

@@ -1,6 +1,9 @@
 // Shapes of the provenance report. Plain data: stored on the image record, sent to the pages.
 
 import type { NormalisedMetadata } from '../images/image.types';
+import type { C2paFailedCheck, C2paManifest, C2paValidationState } from './c2pa.types';
+
+export type { C2paValidationState } from './c2pa.types';
 
 export type FindingSeverity = 'info' | 'notice' | 'warning';
 
@@ -23,8 +26,6 @@ export interface Finding {
   evidence: FindingEvidence[];
 }
 
-export type C2paValidationState = 'valid' | 'invalid' | 'untrusted' | 'unknown';
-
 /** What the file's Content Credentials say, as far as the reader could tell. */
 export interface C2paSummary {
   /** An embedded C2PA manifest store was found. */
@@ -44,6 +45,19 @@ export interface C2paSummary {
   validationState?: C2paValidationState;
   /** Validation status codes that are not successes, e.g. 'assertion.dataHash.mismatch'. */
   validationErrors?: string[];
+  /** The same failures in words, e.g. 'the pixels were changed after signing'. */
+  failedChecks?: C2paFailedCheck[];
+  /** The state in words a person understands (c2pa-words.ts STATE_WORDS, with the trust list named). */
+  validationText?: string;
+  /** The whole manifest chain, from the active manifest through its ingredients' manifests. */
+  chain?: C2paManifest;
+  /** Manifests in the chain, and how many files deep it goes (CA.jpg: 1 manifest, 2 levels). */
+  manifestCount?: number;
+  chainLevels?: number;
+  /** Whether the remote manifest was fetched (only with C2PA_FETCH_REMOTE=true). */
+  remoteFetched?: boolean;
+  /** Which trust list the signer was checked against: the configured anchors, or none. */
+  trustList?: 'configured' | 'none';
   reader: 'c2pa-node' | 'jumbf-scan';
 }
 

@@ -3,7 +3,7 @@
 import type { LimitFunction } from 'p-limit';
 import { analyseFile, type AnalysisLimits } from '../images/analyse';
 import { derivativeUrl } from '../images/images.serialize';
-import type { Finding } from './findings.types';
+import type { C2paSummary, Finding } from './findings.types';
 import { computeFindings } from './findings';
 import type { ProvenanceService } from './provenance.service';
 
@@ -27,6 +27,10 @@ export interface LookupResult {
   height: number;
   matches: LookupMatch[];
   findings: Finding[];
+  /** The file's Content Credentials, with the whole manifest chain. */
+  c2pa: C2paSummary;
+  /** XMP Iptc4xmpExt:DigitalSourceType, when the file declares one. */
+  digitalSourceType?: string;
 }
 
 export function createLookupService({ provenance, limits, imageWork }: { provenance: ProvenanceService; limits: AnalysisLimits; imageWork: LimitFunction }) {
@@ -57,6 +61,8 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
         url: `/images/${String(image._id)}`,
       })),
       findings,
+      c2pa: analysis.c2pa,
+      ...(analysis.embedded.digitalSourceType ? { digitalSourceType: analysis.embedded.digitalSourceType } : {}),
     };
   }
   return { lookup };
