@@ -1,7 +1,10 @@
 // Everything the archive learns from an uploaded file before storing it: its real format,
 // sharp's facts, the embedded metadata, Content Credentials and the perceptual hash.
 import { stat } from 'node:fs/promises';
+import { readForensics } from '../forensics/analyse';
+import type { FileForensics } from '../forensics/forensics.types';
 import { readC2pa, type C2paSettings, type C2paSummary } from '../provenance/c2pa';
+import { isAiDigitalSourceType } from '../provenance/c2pa-words';
 import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
@@ -17,6 +20,7 @@ export interface FileAnalysis {
   embeddedThumbnail?: unknown;
   c2pa: C2paSummary;
   phash: string;
+  forensics: FileForensics;
 }
 
 export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'> & {
@@ -30,6 +34,11 @@ export async function detectFormat(filePath: string): Promise<ImageFormat> {
   return requireImageFormat(filePath);
 }
 
+/** Whether the file declares generative AI made or edited it: an IPTC digital source type in its C2PA actions or its XMP. */
+export function declaresAi(c2pa: C2paSummary, embedded: NormalisedMetadata): boolean {
+  return [...(c2pa.digitalSourceTypes ?? []), ...(embedded.digitalSourceType ? [embedded.digitalSourceType] : [])].some(isAiDigitalSourceType);
+}
+
 export async function analyseFile(filePath: string, limits: AnalysisLimits): Promise<FileAnalysis> {
   const format = await detectFormat(filePath);
   // probeImage enforces the pixel limit from the header before anything is decoded.
@@ -39,9 +48,18 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits): Pro
     readC2pa(filePath, { mimeType: mimeTypeOf(format), settings: limits.c2pa }),
     openImage(filePath, format, limits).then((image) => perceptualHash(image)),
   ]);
+  const thumbnail = metadata.embeddedThumbnail;
+  const forensics = await readForensics(filePath, {
+    format,
+    raw: metadata.raw,
+    thumbnailBase64: thumbnail?.base64,
+    orientation: metadata.normalised.orientation,
+    picture: { phash, width: facts.width, height: facts.height },
+  });
   return {
     format,
     facts,
+    forensics,
     embedded: metadata.normalised,
     raw: metadata.raw,
     embeddedThumbnail: metadata.embeddedThumbnail,

@@ -15,6 +15,8 @@ export interface GalleryQuery {
   article?: string;
   status?: VerificationStatus;
   gps?: boolean;
+  /** Only files that declare generative AI made or edited them (`ai=yes`); there is no "no" (it would not use the index). */
+  ai?: true;
   sort: GallerySort;
   page: number;
   limit: number;
@@ -49,6 +51,8 @@ export function parseGalleryQuery(raw: Record<string, unknown>, defaultLimit = D
   if (gps !== undefined && !['yes', 'no', 'true', 'false', '1', '0'].includes(gps)) {
     throw new BadRequestError('The parameter "gps" must be yes or no.');
   }
+  const ai = single(raw.ai, 'ai');
+  if (ai !== undefined && ai !== 'yes') throw new BadRequestError('The parameter "ai" can only be yes (files that declare generative AI).');
   const article = single(raw.article, 'article');
   if (article !== undefined && !mongoose.isObjectIdOrHexString(article)) throw new BadRequestError('The parameter "article" must be an article id.');
   return {
@@ -58,6 +62,7 @@ export function parseGalleryQuery(raw: Record<string, unknown>, defaultLimit = D
     article,
     status: status as VerificationStatus | undefined,
     gps: gps === undefined ? undefined : ['yes', 'true', '1'].includes(gps),
+    ai: ai === 'yes' ? true : undefined,
     sort: sort as GallerySort,
     page: positiveInt(raw.page, 'page', 1, MAX_PAGE),
     limit: positiveInt(raw.limit, 'limit', defaultLimit, MAX_PAGE_SIZE),
@@ -71,6 +76,7 @@ export function galleryFilter(query: GalleryQuery): Record<string, unknown> {
   if (query.article) filter['uses.article'] = new mongoose.Types.ObjectId(query.article);
   if (query.status) filter['status.value'] = query.status;
   if (query.gps !== undefined) filter.hasGps = query.gps;
+  if (query.ai) filter.aiDeclared = true;
   if (query.q) {
     const words = keywordsOf(query.q);
     // A search with no usable word (e.g. "-") matches nothing rather than everything.
@@ -100,6 +106,7 @@ export function galleryQueryString(query: GalleryQuery, change: Partial<GalleryQ
   if (merged.article) params.set('article', merged.article);
   if (merged.status) params.set('status', merged.status);
   if (merged.gps !== undefined) params.set('gps', merged.gps ? 'yes' : 'no');
+  if (merged.ai) params.set('ai', 'yes');
   if (merged.sort !== 'newest') params.set('sort', merged.sort);
   if (merged.limit !== DEFAULT_PAGE_SIZE) params.set('limit', String(merged.limit));
   if (merged.page > 1) params.set('page', String(merged.page));

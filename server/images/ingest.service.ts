@@ -15,7 +15,7 @@ import type { ProvenanceService } from '../provenance/provenance.service';
 import { ConflictError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { WritesInFlight } from '../shared/writes-in-flight';
-import { analyseFile, type AnalysisLimits } from './analyse';
+import { analyseFile, declaresAi, type AnalysisLimits } from './analyse';
 import { creditKeyOf, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
 import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
 import { makeDerivatives } from './media';
@@ -171,6 +171,8 @@ export function createIngestService(deps: IngestDeps) {
         embedded: analysis.embedded,
         hasGps: Boolean(analysis.embedded.gps),
         c2pa: analysis.c2pa,
+        forensics: analysis.forensics,
+        aiDeclared: declaresAi(analysis.c2pa, analysis.embedded),
         uses: articleRecord || fields.printedLine
           ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor }]
           : [],

@@ -1,6 +1,7 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
 import type { LimitFunction } from 'p-limit';
+import type { FileForensics } from '../forensics/forensics.types';
 import { analyseFile, type AnalysisLimits } from './analyse';
 import { derivativeUrl } from './images.serialize';
 import type { C2paSummary, Finding } from '../provenance/findings.types';
@@ -29,6 +30,8 @@ export interface LookupResult {
   findings: Finding[];
   /** The file's Content Credentials, with the whole manifest chain. */
   c2pa: C2paSummary;
+  /** Estimated JPEG quality, as on a stored image. */
+  jpegQuality: FileForensics['jpegQuality'] | null;
   /** XMP Iptc4xmpExt:DigitalSourceType, when the file declares one. */
   digitalSourceType?: string;
 }
@@ -42,6 +45,8 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
       embedded: analysis.embedded,
       c2pa: analysis.c2pa,
       matches: [],
+      file: { width: analysis.facts.width, height: analysis.facts.height, format: analysis.format },
+      forensics: analysis.forensics,
     });
     return {
       sha256,
@@ -62,6 +67,7 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
       })),
       findings,
       c2pa: analysis.c2pa,
+      jpegQuality: analysis.forensics.jpegQuality ?? null,
       ...(analysis.embedded.digitalSourceType ? { digitalSourceType: analysis.embedded.digitalSourceType } : {}),
     };
   }

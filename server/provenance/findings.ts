@@ -6,6 +6,7 @@ import { parseCredit, type ParsedCredit } from '../credits/credit-parser';
 import { namesMatch, normaliseName } from '../credits/name-match';
 import { accountFromUrl, hostOf, platformById, platformForUrl } from '../credits/platforms';
 import type { NormalisedMetadata } from '../images/image.types';
+import { forensicFindings } from '../forensics/findings';
 import { failedCheckWords } from './c2pa-words';
 import type { Finding, FindingCode, FindingEvidence, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
 
@@ -431,6 +432,7 @@ export function computeFindings(input: ProvenanceInput): Finding[] {
     ...(input.embedded ? fileFindings(input.embedded, input.software ?? [], input.c2pa?.digitalSourceTypes ?? []) : []),
     ...(input.embedded ? captureFindings(input.embedded, input.declared.claimedDate) : []),
     ...c2paFindings(input),
+    ...forensicFindings(input),
     ...duplicateFindings(input),
   ];
   // Stable sort: within a severity the order above (credit, source, file, capture, C2PA, duplicates) stays.

@@ -1,6 +1,7 @@
 // Shapes of the provenance report. Plain data: stored on the image record, sent to the pages.
 
 import type { NormalisedMetadata } from '../images/image.types';
+import type { FileForensics, FileShape } from '../forensics/forensics.types';
 import type { C2paFailedCheck, C2paManifest, C2paValidationState } from './c2pa.types';
 
 export type { C2paValidationState } from './c2pa.types';
@@ -93,6 +94,10 @@ export interface ProvenanceInput {
   matches?: ProvenanceMatch[];
   /** When this record entered the archive. */
   createdAt?: Date;
+  /** The picture's displayed size and format (for the platform check). */
+  file?: FileShape;
+  /** What the file's bytes say (server/forensics/): thumbnail, JPEG tables, modify date, platform markers. */
+  forensics?: FileForensics;
 }
 
 export const FINDING_CODES = [
@@ -114,6 +119,15 @@ export const FINDING_CODES = [
   'capture.date_well_before_claim',
   'capture.date_consistent_with_claim',
   'privacy.gps_present',
+  'file.thumbnail_differs',
+  'file.jpeg_quality',
+  'platform.consistent',
+  'platform.not_platform_copy',
+  'platform.marker',
+  'capture.modified_after_capture',
+  'capture.modified_before_capture',
+  'capture.modified_after_claim',
+  'capture.offset_disagrees_with_gps',
   'c2pa.present',
   'c2pa.invalid',
   'c2pa.untrusted',

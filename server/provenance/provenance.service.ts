@@ -3,6 +3,7 @@
 import mongoose from 'mongoose';
 import { ImageModel, type ImageRecord } from '../images/image.model';
 import { computeFindings, overallBadge } from './findings';
+import type { FileForensics } from '../forensics/forensics.types';
 import type { Finding, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
 import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';
@@ -110,6 +111,8 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
       c2pa: image.c2pa ?? undefined,
       matches: toProvenanceMatches(image, matched),
       createdAt: image.createdAt,
+      ...(image.file ? { file: { width: image.file.width, height: image.file.height, format: image.file.format } } : {}),
+      ...(image.forensics ? { forensics: image.forensics as FileForensics } : {}),
     });
   }
 

@@ -4,6 +4,7 @@ import type { ArticleRecord } from '../articles/article.model';
 import { VERIFICATION_STATUSES, type ImageRecord } from '../images/image.model';
 import { derivativeUrl, originalUrl } from '../images/images.serialize';
 import type { HistoryEntryView } from '../provenance/history.service';
+import type { FileForensics } from '../forensics/forensics.types';
 import type { Finding } from '../provenance/findings.types';
 import type { MatchedImage } from '../provenance/provenance.service';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';
@@ -66,12 +67,13 @@ function gpsOf(e: Embedded): { latitude: number; longitude: number; altitude?: n
   return { latitude: gps.latitude, longitude: gps.longitude, altitude: typeof gps.altitude === 'number' ? gps.altitude : undefined };
 }
 
-export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file'>): MetadataGroup[] {
+export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file'> & { forensics?: unknown }): MetadataGroup[] {
   const e = (image.embedded ?? {}) as Embedded;
   const tag = (field: string) => e.sources?.[field];
   const gps = gpsOf(e);
   const location = (e.location ?? {}) as Record<string, unknown>;
   const file = image.file;
+  const quality = (image.forensics as FileForensics | undefined)?.jpegQuality;
   return [
     {
       id: 'camera',
@@ -139,6 +141,7 @@ export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file'>): M
         { label: 'Channels', value: file?.channels ? `${file.channels}${file.hasAlpha ? ' (with alpha)' : ''}` : undefined, mono: true },
         { label: 'Density', value: file?.density ? `${file.density} dpi` : undefined, mono: true },
         { label: 'Size', value: file?.bytes !== undefined ? `${formatBytes(file.bytes)} (${file.bytes.toLocaleString('en-GB')} bytes)` : undefined, mono: true },
+        { label: 'JPEG quality', value: quality ? `${quality.quality}${quality.exact ? '' : ' (estimated)'}${quality.knownSource ? ` – ${quality.knownSource}` : ''}` : undefined, tag: quality ? 'JPEG DQT' : undefined },
       ]),
     },
   ];
