@@ -141,7 +141,9 @@ export function credentialsView(c2pa: C2paSummary | undefined | null, xmpSourceT
   if (!summary) return view;
   if (summary.present) view.state = stateView(summary.validationState ?? 'unknown');
   else if (summary.remoteManifestUrl) view.state = stateView('remote');
-  view.text = summary.validationText;
+  // The badge already says the state's label; the sentence goes on from there.
+  const label = view.state?.label;
+  view.text = label && summary.validationText?.startsWith(`${label}: `) ? summary.validationText.slice(label.length + 2).replace(/^./, (c) => c.toUpperCase()) : summary.validationText;
   if (summary.remoteManifestUrl) view.remote = { url: summary.remoteManifestUrl, href: safeHref(summary.remoteManifestUrl), fetched: Boolean(summary.remoteFetched) };
   if (summary.chain) {
     view.manifest = manifestView(summary.chain);
