@@ -79,6 +79,17 @@ describe('forensic findings over HTTP', function () {
     expect(page.text).to.contain('embedded EXIF thumbnail shows a different picture');
   });
 
+  it('compares the thumbnail after orientation: a camera file tagged "rotated 90°" still matches its own thumbnail', async () => {
+    // The tag turns the displayed picture; the thumbnail, stored unrotated like the pixels, must be turned with it.
+    const rotated = path.join(scratch, 'rotated.jpg');
+    await copyFile(fixture('DSCN0010.jpg'), rotated);
+    await exiftool.write(rotated, { Orientation: 6 }, { writeArgs: ['-n', '-overwrite_original'] });
+    const { image, findings } = await upload(rotated);
+    expect(image.file).to.include({ width: 480, height: 640 });
+    expect(image.forensics.thumbnail.distance).to.be.at.most(6);
+    expect(codes(findings)).to.not.include('file.thumbnail_differs');
+  });
+
   for (const quality of [50, 75, 90]) {
     it(`a JPEG sharp encoded at quality ${quality} is stored with jpegQuality within 3 of it, shown in the technical panel`, async () => {
       const file = path.join(scratch, `q${quality}.jpg`);
