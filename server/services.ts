@@ -30,10 +30,10 @@ export interface ServiceOptions {
   indexSyncMs?: number;
 }
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'>, logger: Logger, options: ServiceOptions = {}) {
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'> & Partial<Pick<Config, 'c2pa'>>, logger: Logger, options: ServiceOptions = {}) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
-  const limits = { maxPixels: config.limits.maxPixels };
+  const limits = { maxPixels: config.limits.maxPixels, c2pa: config.c2pa };
   // libvips already uses every core inside one pipeline, so more decodes at once only add memory
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));

@@ -1,11 +1,14 @@
 // Everything the archive learns from an uploaded file before storing it: its real format,
 // sharp's facts, the embedded metadata, Content Credentials and the perceptual hash.
 import { stat } from 'node:fs/promises';
-import { readC2pa, type C2paSummary } from '../provenance/c2pa';
+import { readForensics } from '../forensics/analyse';
+import type { FileForensics } from '../forensics/forensics.types';
+import { readC2pa, type C2paSettings, type C2paSummary } from '../provenance/c2pa';
+import { isAiDigitalSourceType } from '../provenance/c2pa-words';
 import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
-import { requireImageFormat } from './file-type';
+import { mimeTypeOf, requireImageFormat } from './file-type';
 import { openImage, probeImage, type MediaLimits } from './media';
 import { readMetadata } from './metadata';
 
@@ -17,14 +20,23 @@ export interface FileAnalysis {
   embeddedThumbnail?: unknown;
   c2pa: C2paSummary;
   phash: string;
+  forensics: FileForensics;
 }
 
-export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'>;
+export type AnalysisLimits = Pick<MediaLimits, 'maxPixels' | 'hevcDecodes'> & {
+  /** How Content Credentials are validated (trust anchors, remote fetching); not a limit, but travels with them. */
+  c2pa?: C2paSettings;
+};
 
 /** Decides the format from the content; throws 415 for anything that is not an accepted image. */
 export async function detectFormat(filePath: string): Promise<ImageFormat> {
   if ((await stat(filePath)).size === 0) throw new BadRequestError('The file is empty (0 bytes).', { code: 'empty_file' });
   return requireImageFormat(filePath);
+}
+
+/** Whether the file declares generative AI made or edited it: an IPTC digital source type in its C2PA actions or its XMP. */
+export function declaresAi(c2pa: C2paSummary, embedded: NormalisedMetadata): boolean {
+  return [...(c2pa.digitalSourceTypes ?? []), ...(embedded.digitalSourceType ? [embedded.digitalSourceType] : [])].some(isAiDigitalSourceType);
 }
 
 export async function analyseFile(filePath: string, limits: AnalysisLimits): Promise<FileAnalysis> {
@@ -33,12 +45,21 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits): Pro
   const facts = await probeImage(filePath, format, limits);
   const [metadata, c2pa, phash] = await Promise.all([
     readMetadata(filePath, format),
-    readC2pa(filePath),
+    readC2pa(filePath, { mimeType: mimeTypeOf(format), settings: limits.c2pa }),
     openImage(filePath, format, limits).then((image) => perceptualHash(image)),
   ]);
+  const thumbnail = metadata.embeddedThumbnail;
+  const forensics = await readForensics(filePath, {
+    format,
+    raw: metadata.raw,
+    thumbnailBase64: thumbnail?.base64,
+    orientation: metadata.normalised.orientation,
+    picture: { phash, width: facts.width, height: facts.height },
+  });
   return {
     format,
     facts,
+    forensics,
     embedded: metadata.normalised,
     raw: metadata.raw,
     embeddedThumbnail: metadata.embeddedThumbnail,

@@ -95,6 +95,10 @@ const imageSchema = new Schema(
     },
     hasGps: { type: Boolean, default: false },
     c2pa: Schema.Types.Mixed,
+    /** What the file's bytes say (server/forensics/forensics.types.ts); includes jpegQuality. */
+    forensics: Schema.Types.Mixed,
+    /** The file declares generative AI made or edited it (IPTC digital source type, in C2PA or XMP): the gallery's filter. */
+    aiDeclared: { type: Boolean, default: false },
     uses: { type: [useSchema], default: [] },
     status: {
       value: { type: String, enum: VERIFICATION_STATUSES, default: 'unverified' },
@@ -126,6 +130,7 @@ imageSchema.index({ 'declared.creditKey': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'declared.platform': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'status.value': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ hasGps: 1, createdAt: -1, _id: -1 });
+imageSchema.index({ aiDeclared: 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'uses.article': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });

@@ -150,6 +150,11 @@ export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
       .pipe(z.enum(['yes', 'no', 'true', 'false', '1', '0'], { error: 'The parameter "gps" must be yes or no.' }).optional())
       .transform((value) => (value === undefined ? undefined : ['yes', 'true', '1'].includes(value)))
       .meta({ enum: ['yes', 'no'], description: 'Only images whose file carries GPS coordinates (yes), or only those without (no).' }),
+    // Only "yes": a "no" would select records by a missing flag, which the index does not serve.
+    ai: parameter('ai')
+      .pipe(z.enum(['yes'], { error: 'The parameter "ai" can only be yes (files that declare generative AI).' }).optional())
+      .transform((value) => (value === 'yes' ? (true as const) : undefined))
+      .meta({ enum: ['yes'], description: 'Only images whose file declares generative AI made or edited them (IPTC digital source type in C2PA or XMP).' }),
     sort: parameter('sort')
       .pipe(z.enum(SORTS, { error: `The parameter "sort" must be one of: ${SORTS.join(', ')}.` }).optional())
       .transform((value) => value ?? 'newest')

@@ -1,4 +1,5 @@
 // The API's JSON shape of an image record. Identifiers are strings, dates ISO strings, files URLs.
+import type { FileForensics } from '../forensics/forensics.types';
 import type { ArticleRef } from './article-links';
 import type { ImageRecord } from './image.model';
 
@@ -61,6 +62,10 @@ export function imageJson(image: ImageRecord, articles: Map<string, ArticleRef> 
     embedded: image.embedded ?? {},
     file: image.file,
     c2pa: image.c2pa ?? null,
+    /** Estimated JPEG quality (IJG scale) and the known encoder whose tables these are; null for other formats. */
+    jpegQuality: (image.forensics as FileForensics | undefined)?.jpegQuality ?? null,
+    forensics: image.forensics ?? null,
+    aiDeclared: Boolean(image.aiDeclared),
     original: { url: originalUrl(image), uploadName: image.uploadName ?? null },
     derivatives: {
       thumbnail: image.derivatives?.thumbnail ? { ...image.derivatives.thumbnail, url: derivativeUrl(image.derivatives.thumbnail.file) } : null,

@@ -10,7 +10,7 @@ import type { HistoryService } from '../provenance/history.service';
 import { ConflictError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { WritesInFlight } from '../shared/writes-in-flight';
-import { analyseFile, type AnalysisLimits } from './analyse';
+import { analyseFile, declaresAi, type AnalysisLimits } from './analyse';
 import type { ArticleLinks, ArticleRef, DescribedImageClaim } from './article-links';
 import { creditKeyOf, declaredForDescribed, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
 import type { ImageProvenance } from './image-provenance';
@@ -167,6 +167,8 @@ export function createIngestService(deps: IngestDeps) {
         embedded: analysis.embedded,
         hasGps: Boolean(analysis.embedded.gps),
         c2pa: analysis.c2pa,
+        forensics: analysis.forensics,
+        aiDeclared: declaresAi(analysis.c2pa, analysis.embedded),
         uses: articleRecord || fields.printedLine
           ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor }]
           : [],

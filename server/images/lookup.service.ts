@@ -1,9 +1,10 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
 import type { LimitFunction } from 'p-limit';
+import type { FileForensics } from '../forensics/forensics.types';
 import { analyseFile, type AnalysisLimits } from './analyse';
 import { derivativeUrl } from './images.serialize';
-import type { Finding } from '../provenance/findings.types';
+import type { C2paSummary, Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
 import type { ImageProvenance } from './image-provenance';
 
@@ -27,6 +28,12 @@ export interface LookupResult {
   height: number;
   matches: LookupMatch[];
   findings: Finding[];
+  /** The file's Content Credentials, with the whole manifest chain. */
+  c2pa: C2paSummary;
+  /** Estimated JPEG quality, as on a stored image. */
+  jpegQuality: FileForensics['jpegQuality'] | null;
+  /** XMP Iptc4xmpExt:DigitalSourceType, when the file declares one. */
+  digitalSourceType?: string;
 }
 
 export function createLookupService({ provenance, limits, imageWork }: { provenance: ImageProvenance; limits: AnalysisLimits; imageWork: LimitFunction }) {
@@ -38,6 +45,8 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
       embedded: analysis.embedded,
       c2pa: analysis.c2pa,
       matches: [],
+      file: { width: analysis.facts.width, height: analysis.facts.height, format: analysis.format },
+      forensics: analysis.forensics,
     });
     return {
       sha256,
@@ -57,6 +66,9 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
         url: `/images/${String(image._id)}`,
       })),
       findings,
+      c2pa: analysis.c2pa,
+      jpegQuality: analysis.forensics.jpegQuality ?? null,
+      ...(analysis.embedded.digitalSourceType ? { digitalSourceType: analysis.embedded.digitalSourceType } : {}),
     };
   }
   return { lookup };

@@ -5,6 +5,9 @@
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { inflateSync } from 'node:zlib';
+import { chainShape, claimGeneratorOf, manifestChain, TRUST_ONLY_CODES, type StoreJson } from './c2pa-chain';
+import type { C2paFailedCheck } from './c2pa.types';
+import { failedCheckWords, STATE_WORDS } from './c2pa-words';
 import type { C2paSummary, C2paValidationState } from './findings.types';
 
 export type { C2paSummary, C2paValidationState } from './findings.types';
@@ -16,6 +19,13 @@ export interface C2paScan {
 }
 
 export interface ReadC2paOptions {
+  /**
+   * The MIME type the archive detected from the file's bytes. c2pa-node otherwise takes the type
+   * from the file name, and an upload's temporary name says nothing about its type. Without it, the
+   * container the scan recognised decides.
+   */
+  mimeType?: string;
+  settings?: C2paSettings;
   /** Use c2pa-node when a manifest is embedded (default true). False gives the scan alone. */
   useLibrary?: boolean;
   /** Upper bound on header bytes read by the scanner (default 8 MiB). */
@@ -221,27 +231,12 @@ export async function scanC2pa(path: string, maxScanBytes = DEFAULT_MAX_SCAN_BYT
   }
 }
 
-// The parts of c2pa-node's manifest-store JSON this module reads. Declared here because the
-// package's own types import a package it does not install (@contentauth/c2pa-types).
-interface StoreJson {
-  active_manifest?: string;
-  manifests?: Record<string, ManifestJson>;
-  validation_state?: string;
-  validation_status?: Array<{ code?: string; explanation?: string }>;
-}
-
-interface ManifestJson {
-  claim_generator?: string;
-  claim_generator_info?: Array<{ name?: string; version?: string }>;
-  title?: string;
-  signature_info?: { issuer?: string; common_name?: string; time?: string };
-  assertions?: Array<{ label?: string; data?: { actions?: Array<{ action?: string; digitalSourceType?: string }> } }>;
-}
-
 interface C2paLibrary {
-  Reader: { fromAsset(asset: { path: string }, settings?: string): Promise<{ json(): StoreJson } | null> };
+  Reader: { fromAsset(asset: { path: string; mimeType?: string }, settings?: string): Promise<{ json(): StoreJson } | null> };
   settingsToJson(settings: object): string;
   createVerifySettings(config: object): object;
+  createTrustSettings(config: object): object;
+  mergeSettings(...settings: object[]): object;
 }
 
 let libraryPromise: Promise<C2paLibrary | undefined> | undefined;
@@ -254,9 +249,6 @@ export function loadC2paLibrary(): Promise<C2paLibrary | undefined> {
   );
   return libraryPromise;
 }
-
-// Codes c2pa-rs reports when the certificate is intact but not on the C2PA trust list.
-const TRUST_ONLY_CODES = new Set(['signingCredential.untrusted']);
 
 function stateOf(store: StoreJson, failures: string[]): C2paValidationState {
   switch (store.validation_state?.toLowerCase()) {
@@ -272,55 +264,97 @@ function stateOf(store: StoreJson, failures: string[]): C2paValidationState {
   }
 }
 
-function summarise(store: StoreJson, remoteManifestUrl: string | undefined): C2paSummary {
+/** The state in words, saying which trust list the signer was checked against. */
+export function validationText(state: C2paValidationState, failed: readonly C2paFailedCheck[], trustList: 'configured' | 'none'): string {
+  if (state === 'invalid') {
+    const reasons = failed.filter((check) => !TRUST_ONLY_CODES.has(check.code)).map((check) => check.words);
+    return reasons.length ? `Invalid: ${reasons.join('; ')}.` : STATE_WORDS.invalid;
+  }
+  if (state === 'untrusted' && trustList === 'none') return `${STATE_WORDS.untrusted} No trust list is configured (C2PA_TRUST_ANCHORS), so no signer can be trusted here.`;
+  return STATE_WORDS[state];
+}
+
+function summarise(store: StoreJson, remoteManifestUrl: string | undefined, trustList: 'configured' | 'none'): C2paSummary {
   const active = store.active_manifest ? store.manifests?.[store.active_manifest] : undefined;
+  const chain = manifestChain(store);
   // The same code repeats once per signature it concerns (claim and identity assertion); once is enough here.
   const failures = [...new Set((store.validation_status ?? []).flatMap((status) => (status.code ? [status.code] : [])))];
-  const actionList = (active?.assertions ?? [])
-    .filter((assertion) => assertion.label?.startsWith('c2pa.actions'))
-    .flatMap((assertion) => assertion.data?.actions ?? []);
-  const generator =
-    active?.claim_generator ??
-    (active?.claim_generator_info ?? [])
-      .map((info) => [info.name, info.version].filter(Boolean).join('/'))
-      .filter(Boolean)
-      .join(' ');
-  const summary: C2paSummary = { present: true, reader: 'c2pa-node', validationState: stateOf(store, failures) };
+  const summary: C2paSummary = { present: true, reader: 'c2pa-node', validationState: stateOf(store, failures), trustList };
   if (remoteManifestUrl) summary.remoteManifestUrl = remoteManifestUrl;
+  const generator = active ? claimGeneratorOf(active) : undefined;
   if (generator) summary.claimGenerator = generator;
   const signer = active?.signature_info?.issuer ?? active?.signature_info?.common_name;
   if (signer) summary.signer = signer;
   if (active?.signature_info?.time) summary.signedAt = active.signature_info.time;
   if (active?.title) summary.title = active.title;
-  const actions = actionList.flatMap((a) => (a.action ? [a.action] : []));
+  const actionList = chain?.actions ?? [];
+  const actions = actionList.map((a) => a.action);
   if (actions.length) summary.actions = actions;
-  const sourceTypes = [...new Set(actionList.flatMap((a) => (a.digitalSourceType?.trim() ? [a.digitalSourceType.trim()] : [])))];
+  const sourceTypes = [...new Set(actionList.flatMap((a) => (a.digitalSourceType ? [a.digitalSourceType] : [])))];
   if (sourceTypes.length) summary.digitalSourceTypes = sourceTypes;
   if (failures.length) summary.validationErrors = failures;
+  const failedChecks = failures.map((code) => ({ code, words: failedCheckWords(code, store.validation_status?.find((status) => status.code === code)?.explanation) }));
+  if (failedChecks.length) summary.failedChecks = failedChecks;
+  summary.validationText = validationText(summary.validationState!, failedChecks, trustList);
+  if (chain) {
+    summary.chain = chain;
+    const shape = chainShape(chain);
+    summary.manifestCount = shape.manifests;
+    summary.chainLevels = shape.levels;
+  }
   return summary;
 }
 
+/** The type to hand the library when the caller did not say; ISO-BMFF could be HEIC or AVIF, so it is left to the library. */
+const CONTAINER_MIME_TYPES: Partial<Record<C2paScan['container'], string>> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/** Settings the reader runs with; from the configuration (C2PA_TRUST_ANCHORS, C2PA_FETCH_REMOTE). */
+export interface C2paSettings {
+  /** PEM certificates the signer may chain to: the trust list. None configured: no signer is trusted. */
+  trustAnchorsPem?: string;
+  /** Fetch a remote manifest named in XMP dcterms:provenance (off by default: no outbound requests while ingesting). */
+  fetchRemote?: boolean;
+}
+
+function librarySettings(library: C2paLibrary, settings: C2paSettings | undefined, fetchRemote: boolean): string {
+  const verify = library.createVerifySettings({ remoteManifestFetch: fetchRemote, ocspFetch: false });
+  const trust = settings?.trustAnchorsPem ? library.createTrustSettings({ verifyTrustList: true, trustAnchors: settings.trustAnchorsPem }) : undefined;
+  return library.settingsToJson(trust ? library.mergeSettings(verify, trust) : verify);
+}
+
 /**
- * The file's Content Credentials. Remote manifests are reported, never fetched: the archive makes
- * no outbound requests while ingesting, so the library runs with remote and OCSP fetching off.
+ * The file's Content Credentials. Remote manifests are reported, not fetched, unless the
+ * configuration allows it: the archive makes no outbound requests while ingesting by default, so
+ * the library runs with remote and OCSP fetching off.
  */
 export async function readC2pa(path: string, options: ReadC2paOptions = {}): Promise<C2paSummary> {
   const scan = await scanC2pa(path, options.maxScanBytes);
   const base: C2paSummary = { present: scan.present, reader: 'jumbf-scan' };
-  if (scan.remoteManifestUrl) base.remoteManifestUrl = scan.remoteManifestUrl;
-  if (!scan.present) return base;
-  base.validationState = 'unknown';
+  const trustList = options.settings?.trustAnchorsPem ? 'configured' : 'none';
+  if (scan.remoteManifestUrl) {
+    base.remoteManifestUrl = scan.remoteManifestUrl;
+    base.remoteFetched = false;
+    if (!scan.present) base.validationText = `${STATE_WORDS.remote} The archive did not fetch them${options.settings?.fetchRemote ? ' (the fetch failed)' : ' (C2PA_FETCH_REMOTE is off)'}.`;
+  }
+  const fetchRemote = Boolean(options.settings?.fetchRemote && scan.remoteManifestUrl && !scan.present);
+  if (!scan.present && !fetchRemote) return base;
+  if (scan.present) base.validationState = 'unknown';
   if (options.useLibrary === false) return base;
 
   const library = await loadC2paLibrary();
   if (!library) return base;
   try {
-    const settings = library.settingsToJson(library.createVerifySettings({ remoteManifestFetch: false, ocspFetch: false }));
-    const reader = await library.Reader.fromAsset({ path }, settings);
+    const mimeType = options.mimeType ?? CONTAINER_MIME_TYPES[scan.container];
+    const reader = await library.Reader.fromAsset(mimeType ? { path, mimeType } : { path }, librarySettings(library, options.settings, fetchRemote));
     if (!reader) return base;
-    return summarise(reader.json(), scan.remoteManifestUrl);
+    const summary = summarise(reader.json(), scan.remoteManifestUrl, trustList);
+    if (fetchRemote) summary.remoteFetched = true;
+    else if (scan.remoteManifestUrl) summary.remoteFetched = false;
+    return summary;
   } catch (error) {
+    if (!scan.present) return base; // a remote manifest that could not be fetched
     // The scan found a manifest store the library cannot read: a damaged or unsupported store.
-    return { ...base, reader: 'c2pa-node', validationState: 'invalid', validationErrors: [`unreadable manifest store: ${(error as Error).message}`] };
+    const message = `unreadable manifest store: ${(error as Error).message}`;
+    return { ...base, reader: 'c2pa-node', validationState: 'invalid', validationErrors: [message], failedChecks: [{ code: 'manifest.unreadable', words: `the manifest store could not be read (${(error as Error).message})` }], validationText: 'Invalid: the manifest store could not be read.' };
   }
 }

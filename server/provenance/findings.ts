@@ -5,6 +5,8 @@
 import { parseCredit, type ParsedCredit } from '../credits/credit-parser';
 import { namesMatch, normaliseName } from '../credits/name-match';
 import { accountFromUrl, hostOf, platformById, platformForUrl } from '../credits/platforms';
+import { forensicFindings } from '../forensics/findings';
+import { failedCheckWords } from './c2pa-words';
 import type { Finding, FindingCode, FindingEvidence, NormalisedMetadata, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
 
 /** Software that edits pictures, as it names itself in EXIF Software / XMP CreatorTool. Data, not branches. */
@@ -302,16 +304,28 @@ function c2paFindings(input: ProvenanceInput): Finding[] {
     out.push(finding('c2pa.present', 'info', `The file carries Content Credentials (C2PA)${parts.length ? `, ${parts.join('; ')}` : ''}; ${detail}.`, evidence));
     const errors = (c2pa.validationErrors ?? []).map((code) => ({ tag: 'C2PA validation status', value: code }));
     if (state === 'invalid') {
-      const reasons = (c2pa.validationErrors ?? []).filter((code) => code !== 'signingCredential.untrusted');
       const tampered = c2pa.validationErrors?.some((code) => /^assertion\.(?:dataHash|boxesHash|bmffHash)\.mismatch$/.test(code));
-      out.push(finding('c2pa.invalid', 'warning', tampered ? 'The Content Credentials do not validate: the picture was changed after it was signed.' : `The Content Credentials do not validate${reasons.length ? ` (${reasons.join(', ')})` : ''}.`, errors));
+      // The failed checks in words (c2pa-words.ts), also for records read before the words were stored.
+      const words = (c2pa.failedChecks ?? (c2pa.validationErrors ?? []).map((code) => ({ code, words: failedCheckWords(code) })))
+        .filter((check) => check.code !== 'signingCredential.untrusted' && !/^assertion\.(?:dataHash|boxesHash|bmffHash)\.mismatch$/.test(check.code))
+        .map((check) => check.words);
+      const reasons = [...(tampered ? ['the picture was changed after it was signed'] : []), ...words];
+      out.push(finding('c2pa.invalid', 'warning', `The Content Credentials do not validate${reasons.length ? `: ${reasons.join('; ')}` : ''}.`, errors));
     } else if (state === 'untrusted') {
-      out.push(finding('c2pa.untrusted', 'notice', `The Content Credentials are intact, but the signer${c2pa.signer ? ` (${c2pa.signer})` : ''} is not on the C2PA trust list.`, errors));
+      out.push(
+        finding(
+          'c2pa.untrusted',
+          'notice',
+          `The Content Credentials are intact, but the signer${c2pa.signer ? ` (${c2pa.signer})` : ''} is not on the C2PA trust list${c2pa.trustList === 'configured' ? '' : ' (none is configured here)'}: the signature holds, but who signed is unknown.`,
+          errors,
+        ),
+      );
     }
   }
   const remote = c2pa?.remoteManifestUrl ?? input.embedded?.remoteManifestUrl;
   if (remote) {
-    out.push(finding('c2pa.remote_manifest', 'notice', `The file points to Content Credentials held online (${remote}); the archive did not fetch them.`, [{ tag: 'XMP dcterms:provenance', value: remote }]));
+    const fetched = c2pa?.remoteFetched ? 'the archive fetched and validated them' : 'the archive did not fetch them (only with C2PA_FETCH_REMOTE=true)';
+    out.push(finding('c2pa.remote_manifest', 'notice', `The file points to Content Credentials held online (${remote}); ${fetched}.`, [{ tag: 'XMP dcterms:provenance', value: remote }]));
   }
   return out;
 }
@@ -427,6 +441,7 @@ export function computeFindings(input: ProvenanceInput): Finding[] {
     ...(input.embedded ? fileFindings(input.embedded, input.software ?? [], input.c2pa?.digitalSourceTypes ?? []) : []),
     ...(input.embedded ? captureFindings(input.embedded, input.declared.claimedDate) : []),
     ...c2paFindings(input),
+    ...forensicFindings(input),
     ...duplicateFindings(input),
   ];
   // Stable sort: within a severity the order above (credit, source, file, capture, C2PA, duplicates) stays.
@@ -435,7 +450,9 @@ export function computeFindings(input: ProvenanceInput): Finding[] {
 
 /** Which finding codes give a gallery card its badge; the first rule with a finding present wins. */
 export const BADGE_RULES: ReadonlyArray<{ badge: ProvenanceBadge; codes: readonly FindingCode[] }> = [
-  { badge: 'differs', codes: ['credit.differs_from_metadata', 'source.host_differs_from_platform', 'c2pa.invalid'] },
+  { badge: 'differs', codes: ['credit.differs_from_metadata', 'source.host_differs_from_platform'] },
+  // Broken Content Credentials say nothing about the credit, so they have a badge of their own.
+  { badge: 'credentials_invalid', codes: ['c2pa.invalid'] },
   { badge: 'held_elsewhere', codes: ['duplicate.same_file_other_credit', 'duplicate.near_other_credit', 'duplicate.held_earlier'] },
   { badge: 'confirmed', codes: ['credit.matches_metadata'] },
   { badge: 'no_metadata', codes: ['file.no_camera_metadata'] },

@@ -1,5 +1,9 @@
 // Shapes of the provenance report. Plain data: stored on the image record, sent to the pages.
 
+import type { FileForensics, FileShape } from '../forensics/forensics.types';
+import type { C2paFailedCheck, C2paManifest, C2paValidationState } from './c2pa.types';
+
+export type { C2paValidationState } from './c2pa.types';
 
 /**
  * What the file itself says about its origin, normalised from EXIF/IPTC/XMP.
@@ -67,8 +71,6 @@ export interface Finding {
   evidence: FindingEvidence[];
 }
 
-export type C2paValidationState = 'valid' | 'invalid' | 'untrusted' | 'unknown';
-
 /** What the file's Content Credentials say, as far as the reader could tell. */
 export interface C2paSummary {
   /** An embedded C2PA manifest store was found. */
@@ -88,6 +90,19 @@ export interface C2paSummary {
   validationState?: C2paValidationState;
   /** Validation status codes that are not successes, e.g. 'assertion.dataHash.mismatch'. */
   validationErrors?: string[];
+  /** The same failures in words, e.g. 'the pixels were changed after signing'. */
+  failedChecks?: C2paFailedCheck[];
+  /** The state in words a person understands (c2pa-words.ts STATE_WORDS, with the trust list named). */
+  validationText?: string;
+  /** The whole manifest chain, from the active manifest through its ingredients' manifests. */
+  chain?: C2paManifest;
+  /** Manifests in the chain, and how many files deep it goes (CA.jpg: 1 manifest, 2 levels). */
+  manifestCount?: number;
+  chainLevels?: number;
+  /** Whether the remote manifest was fetched (only with C2PA_FETCH_REMOTE=true). */
+  remoteFetched?: boolean;
+  /** Which trust list the signer was checked against: the configured anchors, or none. */
+  trustList?: 'configured' | 'none';
   reader: 'c2pa-node' | 'jumbf-scan';
 }
 
@@ -123,6 +138,10 @@ export interface ProvenanceInput {
   matches?: ProvenanceMatch[];
   /** When this record entered the archive. */
   createdAt?: Date;
+  /** The picture's displayed size and format (for the platform check). */
+  file?: FileShape;
+  /** What the file's bytes say (server/forensics/): thumbnail, JPEG tables, modify date, platform markers. */
+  forensics?: FileForensics;
 }
 
 export const FINDING_CODES = [
@@ -145,6 +164,15 @@ export const FINDING_CODES = [
   'capture.date_well_before_claim',
   'capture.date_consistent_with_claim',
   'privacy.gps_present',
+  'file.thumbnail_differs',
+  'file.jpeg_quality',
+  'platform.consistent',
+  'platform.not_platform_copy',
+  'platform.marker',
+  'capture.modified_after_capture',
+  'capture.modified_before_capture',
+  'capture.modified_after_claim',
+  'capture.offset_disagrees_with_gps',
   'c2pa.present',
   'c2pa.invalid',
   'c2pa.untrusted',
@@ -160,4 +188,4 @@ export const FINDING_CODES = [
 
 export type FindingCode = (typeof FINDING_CODES)[number];
 
-export type ProvenanceBadge = 'confirmed' | 'differs' | 'no_metadata' | 'held_elsewhere' | 'neutral';
+export type ProvenanceBadge = 'confirmed' | 'differs' | 'credentials_invalid' | 'no_metadata' | 'held_elsewhere' | 'neutral';

@@ -4,6 +4,7 @@
 // provenance imports nothing of the images capability.
 import type mongoose from 'mongoose';
 import { computeFindings, overallBadge } from './findings';
+import type { FileForensics } from '../forensics/forensics.types';
 import type { C2paSummary, Finding, NormalisedMetadata, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
 import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';
@@ -21,6 +22,10 @@ export interface ProvenanceSubject {
   embedded?: unknown;
   c2pa?: unknown;
   uses?: Array<{ credit?: Text; addedAt?: Date | null }> | null;
+  /** The picture's displayed size and format, for the platform check. */
+  file?: { width: number; height: number; format: string } | null;
+  /** What the file's bytes say (server/forensics/). */
+  forensics?: unknown;
 }
 
 /** What a match shows of another image. */
@@ -137,6 +142,8 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
       c2pa: (image.c2pa ?? undefined) as C2paSummary | undefined,
       matches: toProvenanceMatches(image, matched),
       createdAt: image.createdAt,
+      ...(image.file ? { file: { width: image.file.width, height: image.file.height, format: image.file.format } } : {}),
+      ...(image.forensics ? { forensics: image.forensics as FileForensics } : {}),
     });
   }
 

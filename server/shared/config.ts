@@ -1,5 +1,6 @@
 // Configuration is read from the environment once, at start, and validated as a whole:
 // a bad value stops the start with a message naming every offending variable.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -21,7 +22,22 @@ const schema = z.object({
   MAX_FILES_PER_UPLOAD: positiveInt(20),
   MAX_MEGAPIXELS: positiveInt(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Content Credentials: the trust list is a local PEM file, never fetched at run time.
+  C2PA_TRUST_ANCHORS: z.string().min(1).optional(),
+  C2PA_FETCH_REMOTE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
+
+/** The PEM trust anchors in a file, or a message saying what is wrong with it. */
+function readTrustAnchors(file: string): { pem: string } | { error: string } {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (error) {
+    return { error: `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(text)) return { error: `${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)` };
+  return { pem: text };
+}
 
 export interface Config {
   port: number;
@@ -32,6 +48,8 @@ export interface Config {
   mongodbUri?: string;
   limits: { maxUploadBytes: number; maxFilesPerUpload: number; maxPixels: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Content Credentials: trust anchors (PEM) the signer must chain to, and whether remote manifests are fetched. */
+  c2pa: { trustAnchorsPem?: string; fetchRemote: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -45,6 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const value = parsed.data;
+  const anchors = value.C2PA_TRUST_ANCHORS ? readTrustAnchors(value.C2PA_TRUST_ANCHORS) : undefined;
+  if (anchors && 'error' in anchors) throw new ConfigError(`Invalid configuration:\n  C2PA_TRUST_ANCHORS: ${anchors.error}`);
   return {
     port: value.PORT,
     host: value.HOST,
@@ -57,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPixels: value.MAX_MEGAPIXELS * 1_000_000,
     },
     logLevel: value.LOG_LEVEL,
+    c2pa: { ...(anchors ? { trustAnchorsPem: anchors.pem } : {}), fetchRemote: value.C2PA_FETCH_REMOTE === 'true' },
   };
 }

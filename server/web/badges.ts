@@ -15,6 +15,13 @@ export interface BadgeView {
 const PROVENANCE: Record<ProvenanceBadge, BadgeView> = {
   confirmed: { key: 'confirmed', label: 'Credit confirmed', symbol: '✓', tone: 'ok', description: 'The credit is confirmed by the file’s own metadata.' },
   differs: { key: 'differs', label: 'Credit differs', symbol: '≠', tone: 'bad', description: 'The credit differs from what the file’s metadata says.' },
+  credentials_invalid: {
+    key: 'credentials_invalid',
+    label: 'Credentials broken',
+    symbol: '⚠',
+    tone: 'bad',
+    description: 'The file’s Content Credentials (C2PA) do not validate; the image page names the checks that failed.',
+  },
   no_metadata: { key: 'no_metadata', label: 'No metadata', symbol: '∅', tone: 'muted', description: 'The file carries no camera metadata to check the credit against.' },
   held_elsewhere: {
     key: 'held_elsewhere',

@@ -1,5 +1,6 @@
 // View-model of the check page's results (views/partials/lookup-results.njk).
 import type { LookupResult } from '../images/lookup.service';
+import { credentialsView, type CredentialsView } from './c2pa.view';
 import { findingViews, type FindingView } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
 
@@ -23,6 +24,7 @@ export interface LookupView {
   sha256: string;
   matches: LookupMatchView[];
   findings: FindingView[];
+  credentials: CredentialsView;
 }
 
 export function lookupView(result: LookupResult, fileName: string): LookupView {
@@ -53,5 +55,6 @@ export function lookupView(result: LookupResult, fileName: string): LookupView {
       thumbnailUrl: match.thumbnailUrl,
     })),
     findings: findingViews(result.findings),
+    credentials: credentialsView(result.c2pa, result.digitalSourceType),
   };
 }

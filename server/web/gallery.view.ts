@@ -131,6 +131,8 @@ export interface FilterView {
   platforms: Option[];
   statuses: Option[];
   gps: Option[];
+  /** The "AI-generated or AI-edited (declared)" checkbox. */
+  ai: boolean;
   sorts: Option[];
   articles: Option[];
   /** Filters in effect, each with a link that removes it. */
@@ -152,12 +154,14 @@ export function filterView(query: GalleryQuery, articles: Array<{ id: string; he
   }
   if (query.status) active.push({ label: 'Status', value: STATUS_LABELS[query.status], removeHref: remove({ status: undefined }) });
   if (query.gps !== undefined) active.push({ label: 'GPS', value: query.gps ? 'has GPS' : 'no GPS', removeHref: remove({ gps: undefined }) });
+  if (query.ai) active.push({ label: 'Source', value: 'AI-generated or AI-edited (declared)', removeHref: remove({ ai: undefined }) });
   return {
     q: query.q ?? '',
     credit: query.credit ?? '',
     platforms: [option('', 'Any platform', query.platform), ...platforms.map((p) => option(p.id, p.name, query.platform))],
     statuses: [option('', 'Any status', query.status), ...VERIFICATION_STATUSES.map((s) => option(s, STATUS_LABELS[s], query.status))],
     gps: [option('', 'Either', gpsValue), option('yes', 'Has GPS', gpsValue), option('no', 'No GPS', gpsValue)],
+    ai: Boolean(query.ai),
     sorts: SORTS.map((s) => option(s, SORT_LABELS[s], query.sort)),
     articles: [option('', 'Any article', query.article), ...articles.map((a) => option(a.id, trimText(a.headline, 70), query.article))],
     active,

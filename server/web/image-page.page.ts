@@ -2,6 +2,7 @@
 import type { ImageProvenance } from '../images/image-provenance';
 import type { ImageService } from '../images/images.service';
 import type { HistoryService } from '../provenance/history.service';
+import { credentialsView } from './c2pa.view';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 
 export interface ImagePageDeps {
@@ -25,6 +26,7 @@ export async function loadImagePage(deps: ImagePageDeps, id: string, submitted?:
     chainProblem: history.reason,
     findings: findingViews(image.provenance?.findings as Parameters<typeof findingViews>[0]),
     groups: metadataGroups(image),
+    credentials: credentialsView(image.c2pa as Parameters<typeof credentialsView>[0], image.embedded?.digitalSourceType ?? undefined),
     rawJson: rawMetadataJson(metadata.raw),
     related: relatedViews(matches),
     form: editFormView(image, submitted),

@@ -5,7 +5,8 @@ import type { ImageRecord } from '../images/image.model';
 import { VERIFICATION_STATUSES } from '../images/image.types';
 import { derivativeUrl, originalUrl } from '../images/images.serialize';
 import type { HistoryEntryView } from '../provenance/history.service';
-import type { C2paSummary, Finding } from '../provenance/findings.types';
+import type { FileForensics } from '../forensics/forensics.types';
+import type { Finding } from '../provenance/findings.types';
 import type { MatchedImageRecord } from '../images/image-provenance';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';
 import { formatBytes, formatCoordinates, formatDateTime, formatDay, hostOf, isoString, openStreetMapUrl, safeHref, trimText } from './format';
@@ -67,13 +68,13 @@ function gpsOf(e: Embedded): { latitude: number; longitude: number; altitude?: n
   return { latitude: gps.latitude, longitude: gps.longitude, altitude: typeof gps.altitude === 'number' ? gps.altitude : undefined };
 }
 
-export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file' | 'c2pa'>): MetadataGroup[] {
+export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file'> & { forensics?: unknown }): MetadataGroup[] {
   const e = (image.embedded ?? {}) as Embedded;
   const tag = (field: string) => e.sources?.[field];
   const gps = gpsOf(e);
   const location = (e.location ?? {}) as Record<string, unknown>;
   const file = image.file;
-  const c2pa = (image.c2pa ?? undefined) as C2paSummary | undefined;
+  const quality = (image.forensics as FileForensics | undefined)?.jpegQuality;
   return [
     {
       id: 'camera',
@@ -141,22 +142,7 @@ export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file' | 'c
         { label: 'Channels', value: file?.channels ? `${file.channels}${file.hasAlpha ? ' (with alpha)' : ''}` : undefined, mono: true },
         { label: 'Density', value: file?.density ? `${file.density} dpi` : undefined, mono: true },
         { label: 'Size', value: file?.bytes !== undefined ? `${formatBytes(file.bytes)} (${file.bytes.toLocaleString('en-GB')} bytes)` : undefined, mono: true },
-      ]),
-    },
-    {
-      id: 'c2pa',
-      title: 'Content Credentials (C2PA)',
-      empty: 'No Content Credentials in the file.',
-      rows: rows([
-        { label: 'Embedded manifest', value: c2pa ? (c2pa.present ? 'Present' : 'None') : 'Not read' },
-        { label: 'Remote manifest', value: c2pa?.remoteManifestUrl ?? e.remoteManifestUrl },
-        { label: 'Claim generator', value: c2pa?.claimGenerator },
-        { label: 'Signer', value: c2pa?.signer },
-        { label: 'Signed', value: c2pa?.signedAt, mono: true },
-        { label: 'Validation', value: c2pa?.present ? (c2pa.validationState ?? 'unknown') : undefined },
-        { label: 'Failed checks', value: c2pa?.validationErrors },
-        { label: 'Actions', value: c2pa?.actions },
-        { label: 'Source types', value: c2pa?.digitalSourceTypes },
+        { label: 'JPEG quality', value: quality ? `${quality.quality}${quality.exact ? '' : ' (estimated)'}${quality.knownSource ? ` – ${quality.knownSource}` : ''}` : undefined, tag: quality ? 'JPEG DQT' : undefined },
       ]),
     },
   ];

@@ -234,7 +234,7 @@ describe('computeFindings: Content Credentials', () => {
 
   it('names the failing checks when the picture itself was not changed', () => {
     const invalid = only(run({ c2pa: { present: true, reader: 'c2pa-node', validationState: 'invalid', validationErrors: ['signingCredential.expired', 'signingCredential.untrusted'] } }), 'c2pa.invalid');
-    expect(invalid.message).to.equal('The Content Credentials do not validate (signingCredential.expired).');
+    expect(invalid.message).to.match(/^The Content Credentials do not validate: the signing certificate had expired/);
     expect(invalid.evidence.map((e) => e.value)).to.deep.equal(['signingCredential.expired', 'signingCredential.untrusted']);
   });
 

@@ -1,3 +1,5 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../server/shared/config';
@@ -38,5 +40,32 @@ describe('configuration', () => {
     expect(message).to.include('PORT');
     expect(message).to.include('MONGODB_URI');
     expect(message).to.include('MAX_UPLOAD_MB');
+  });
+});
+
+describe('configuration: Content Credentials', () => {
+  let folder: string;
+  before(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), 'config-c2pa-'));
+  });
+
+  it('has no trust list and no remote fetching unless configured', () => {
+    expect(loadConfig({}).c2pa).to.deep.equal({ fetchRemote: false });
+    expect(loadConfig({ C2PA_FETCH_REMOTE: 'true' }).c2pa.fetchRemote).to.equal(true);
+  });
+
+  it('reads the trust anchors from a PEM file once, at start', async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const file = path.join(folder, 'anchors.pem');
+    await writeFile(file, pem);
+    expect(loadConfig({ C2PA_TRUST_ANCHORS: file }).c2pa.trustAnchorsPem).to.equal(pem);
+  });
+
+  it('refuses a missing anchors file, one without a certificate, and a C2PA_FETCH_REMOTE that is not true or false', async () => {
+    expect(() => loadConfig({ C2PA_TRUST_ANCHORS: path.join(folder, 'absent.pem') })).to.throw(ConfigError, /C2PA_TRUST_ANCHORS: cannot read .*absent\.pem \(ENOENT\)/);
+    const notPem = path.join(folder, 'notes.txt');
+    await writeFile(notPem, 'not a certificate');
+    expect(() => loadConfig({ C2PA_TRUST_ANCHORS: notPem })).to.throw(ConfigError, /holds no PEM certificate/);
+    expect(() => loadConfig({ C2PA_FETCH_REMOTE: 'yes' })).to.throw(ConfigError, /C2PA_FETCH_REMOTE: must be true or false/);
   });
 });

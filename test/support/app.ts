@@ -28,6 +28,8 @@ export interface TestAppOptions {
   maxUploadBytes?: number;
   maxPixels?: number;
   maxFilesPerUpload?: number;
+  /** Content Credentials settings, as the configuration would give them (C2PA_TRUST_ANCHORS, C2PA_FETCH_REMOTE). */
+  c2pa?: { trustAnchorsPem?: string; fetchRemote: boolean };
   /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
   logger?: AppLogger;
 }
@@ -44,6 +46,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxFilesPerUpload: options.maxFilesPerUpload ?? 20,
       maxPixels: options.maxPixels ?? 100_000_000,
     },
+    c2pa: options.c2pa ?? { fetchRemote: false },
   };
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);

@@ -8,7 +8,7 @@ function match(kind: 'exact' | 'near', n: number): LookupMatch {
 }
 
 function result(matches: LookupMatch[]): LookupResult {
-  return { sha256: 'a'.repeat(64), phash: 'f'.repeat(16), format: 'jpeg', width: 640, height: 480, matches, findings: [] };
+  return { sha256: 'a'.repeat(64), phash: 'f'.repeat(16), format: 'jpeg', width: 640, height: 480, matches, findings: [], c2pa: { present: false, reader: 'jumbf-scan' }, jpegQuality: null };
 }
 
 describe('check page view', () => {
