@@ -12,6 +12,9 @@ import pLimit from 'p-limit';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
+import { createCreditsWriter } from './transfer/credits-writer';
+import { createTransferRepository } from './transfer/transfer.repository';
+import { createTransferService } from './transfer/transfer.service';
 
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
@@ -29,12 +32,15 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger, writes });
   const images = createImageService({ ingest, history, provenance, writes });
   const lookup = createLookupService({ provenance, limits, imageWork });
+  const creditsWriter = createCreditsWriter();
+  const transfer = createTransferService({ repository: createTransferRepository(), writer: creditsWriter, paths });
   return {
     paths,
     history,
     provenance,
     images,
     lookup,
+    transfer,
     /** Needs the database: repairs what a crash left and loads the hash index. */
     async start() {
       // One scan of the records serves the repair's checks and fills the hash index.
@@ -48,6 +54,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
         logger.warn(`${writes.count} upload(s) or edit(s) still under way after ${WRITES_SETTLE_MS / 1000} s; the start-up repair will tidy up after them`);
       }
       await closeMetadataReaders();
+      await creditsWriter.close();
     },
   };
 }
