@@ -18,6 +18,8 @@ export interface Manifest {
   rows: Map<string, DeclaredRow[]>;
   /** Files in the order the manifest first names them. */
   order: string[];
+  /** Every row in manifest order, as (file, index among that file's rows): the order uses are sent in. */
+  sequence: Array<{ file: string; index: number }>;
   unknownColumns: string[];
   problems: string[];
 }
@@ -37,7 +39,7 @@ function cleanRow(record: Record<string, unknown>): DeclaredRow {
 /** Pure: the manifest from its records (CSV rows with headers, or JSON objects). */
 export function manifestFromRecords(records: Array<Record<string, unknown>>, columns: string[]): Manifest {
   const known = new Set<string>(MANIFEST_COLUMNS);
-  const manifest: Manifest = { rows: new Map(), order: [], unknownColumns: columns.filter((column) => !known.has(column)), problems: [] };
+  const manifest: Manifest = { rows: new Map(), order: [], sequence: [], unknownColumns: columns.filter((column) => !known.has(column)), problems: [] };
   if (!columns.includes('file')) manifest.problems.push('The manifest has no "file" column: each row must name its file, relative to the folder.');
   records.forEach((record, index) => {
     const file = typeof record.file === 'string' ? record.file.trim().replace(/\\/g, '/').replace(/^\.\//, '') : '';
@@ -49,7 +51,9 @@ export function manifestFromRecords(records: Array<Record<string, unknown>>, col
       manifest.rows.set(file, []);
       manifest.order.push(file);
     }
-    manifest.rows.get(file)!.push(cleanRow(record));
+    const rows = manifest.rows.get(file)!;
+    manifest.sequence.push({ file, index: rows.length });
+    rows.push(cleanRow(record));
   });
   return manifest;
 }
@@ -119,6 +123,18 @@ export async function readSidecar(sidecarPath: string): Promise<DeclaredRow> {
 export function withDefaultArticle(row: DeclaredRow, article: DeclaredRow): DeclaredRow {
   const hasArticle = ARTICLE_COLUMNS.some((column) => row[column] !== undefined);
   return hasArticle ? row : { ...article, ...row };
+}
+
+/** The article a row names, as one key (its URL, else headline and publisher), or undefined. */
+export function articleKeyOf(row: DeclaredRow): string | undefined {
+  if (row.articleUrl) {
+    try {
+      return `url:${new URL(row.articleUrl).toString()}`;
+    } catch {
+      return `url:${row.articleUrl}`;
+    }
+  }
+  return row.articleHeadline ? `headline:${row.articleHeadline}|${row.articlePublisher ?? ''}` : undefined;
 }
 
 /** True when the row records a printing (an article, or a printed line): a use the archive must hold. */

@@ -1,12 +1,11 @@
 // The import run: find the images in a folder, hash them, ask the archive which it already holds,
 // and upload the rest through the same endpoint as the upload page (POST /api/images), a few at a
-// time. Files of one article are sent one after another in manifest order, because the archive
-// keeps an article's printed order as the order its uses arrive.
+// time, rows of one article one after another in manifest order (see articleLanes).
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { ArchiveRequestError, type ArchiveClient } from '../shared/archive-client';
-import { declaresUse, readSidecar, sidecarOf, withDefaultArticle, type DeclaredRow, type Manifest } from './declared';
+import { articleKeyOf, declaresUse, readSidecar, sidecarOf, withDefaultArticle, type DeclaredRow, type Manifest } from './declared';
 import { classify, listFiles, sha256OfFile, type FolderEntry } from './walk';
 
 /** The most hashes one known-hashes request may carry (the server's limit). */
@@ -66,7 +65,10 @@ interface Task {
   rows: DeclaredRow[];
   sha256: string;
   bytes: number;
-  lane: string;
+  /** The image's id: held before the run, or stored by its first row. */
+  id?: string;
+  /** Its first row was refused: the rest are not sent. */
+  failed: boolean;
 }
 
 interface ImageJson {
@@ -129,9 +131,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const report = () => options.onProgress({ ...progress });
 
   const slots = pLimit(options.concurrency);
+  const hashing = pLimit(2);
   const lanes = new Map<string, Promise<void>>();
   const running: Array<Promise<void>> = [];
-  const hashing = pLimit(2);
+  const laneOf = articleLanes(manifest, options.article);
 
   const refuse = (file: string, error: unknown) => {
     if (error instanceof ArchiveRequestError) emit({ type: 'refused', file, status: error.status, code: error.code, reason: error.message });
@@ -154,48 +157,51 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     return (await response.json()) as ImageJson;
   }
 
-  async function runTask(task: Task, heldId: string | undefined): Promise<void> {
+  /** Sends a row's use unless the record already has it (a resumed run); true when it was sent. */
+  async function ensureUse(task: Task, id: string, row: DeclaredRow): Promise<boolean> {
+    if (!declaresUse(row)) return false;
+    const image = await client.json<ImageJson>('GET', `/api/images/${id}`);
+    if (hasUse(image, row)) return false;
+    if (!options.dryRun) await upload(task, row);
+    return true;
+  }
+
+  /** The first row of a file: upload it, or (held already) see that its use is there. */
+  async function firstRow(task: Task): Promise<void> {
     const file = task.entry.relative;
+    const row = task.rows[0];
     try {
-      if (heldId) {
-        const url = `${client.base}/images/${heldId}`;
-        const wanted = task.rows.filter(declaresUse);
-        // The record is read only when the rows declare uses, to send just the ones it lacks (a killed run resumed).
-        const image = wanted.length === 0 ? undefined : await client.json<ImageJson>('GET', `/api/images/${heldId}`);
-        const missing = image ? wanted.filter((row) => !hasUse(image, row)) : [];
-        if (missing.length === 0) {
-          summary.held++;
-          emit({ type: 'held', file, id: heldId, url, usesAdded: 0 });
-        } else if (options.dryRun) {
-          emit({ type: 'would-add-uses', file, id: heldId, url, uses: missing.length });
-        } else {
-          for (const row of missing) await upload(task, row);
-          summary.held++;
-          summary.usesAdded += missing.length;
-          emit({ type: 'held', file, id: heldId, url, usesAdded: missing.length });
+      if (task.id) {
+        const url = `${client.base}/images/${task.id}`;
+        const added = await ensureUse(task, task.id, row);
+        if (options.dryRun && added) {
+          emit({ type: 'would-add-uses', file, id: task.id, url, uses: 1 });
+          return;
         }
+        summary.held++;
+        if (added) summary.usesAdded++;
+        emit({ type: 'held', file, id: task.id, url, usesAdded: added ? 1 : 0 });
         return;
       }
       if (options.dryRun) {
         emit({ type: 'would-import', file, bytes: task.bytes, uses: task.rows.filter(declaresUse).length });
         return;
       }
-      const [first, ...more] = task.rows;
-      const created = await upload(task, first);
-      for (const row of more) await upload(task, row);
+      const created = await upload(task, row);
+      task.id = created.id;
       const url = `${client.base}/images/${created.id}`;
       if (created.outcome === 'existing') {
-        // Stored by someone else between the check and this upload: it is held, and the rows became uses.
+        // Stored by someone else between the check and this upload: held, and this row became a use.
         summary.held++;
-        emit({ type: 'held', file, id: created.id, url, usesAdded: task.rows.length });
+        emit({ type: 'held', file, id: created.id, url, usesAdded: declaresUse(row) ? 1 : 0 });
         return;
       }
       summary.imported++;
-      summary.usesAdded += more.length;
       const nearDuplicates = nearDuplicatesOf(created, client.base);
       if (nearDuplicates.length > 0) summary.nearDuplicates.push({ file, id: created.id, matches: nearDuplicates });
-      emit({ type: 'imported', file, id: created.id, url, bytes: task.bytes, nearDuplicates, usesAdded: more.length });
+      emit({ type: 'imported', file, id: created.id, url, bytes: task.bytes, nearDuplicates, usesAdded: 0 });
     } catch (error) {
+      task.failed = true;
       refuse(file, error);
     } finally {
       progress.done++;
@@ -203,10 +209,22 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   }
 
-  function schedule(task: Task, heldId: string | undefined): void {
-    const previous = lanes.get(task.lane) ?? Promise.resolve();
-    const next = previous.then(() => slots(() => runTask(task, heldId)));
-    lanes.set(task.lane, next);
+  /** A further row of a file: another use of it, sent once the file is in. */
+  async function laterRow(task: Task, index: number): Promise<void> {
+    if (task.failed || !task.id) return;
+    try {
+      if (await ensureUse(task, task.id, task.rows[index])) {
+        if (options.dryRun) emit({ type: 'would-add-uses', file: task.entry.relative, id: task.id, url: `${client.base}/images/${task.id}`, uses: 1 });
+        else summary.usesAdded++;
+      }
+    } catch (error) {
+      refuse(task.entry.relative, error);
+    }
+  }
+
+  function schedule(lane: string, work: () => Promise<void>): void {
+    const next = (lanes.get(lane) ?? Promise.resolve()).then(() => slots(work));
+    lanes.set(lane, next);
     running.push(next);
   }
 
@@ -230,9 +248,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const { sha256, bytes } = await sha256OfFile(entry.path);
       progress.checked++;
       progress.bytesTotal += bytes;
-      const articleRow = rows.find((row) => row.articleUrl || row.articleHeadline);
-      const lane = articleRow ? `article:${articleRow.articleUrl ? normalisedUrl(articleRow.articleUrl) : `${articleRow.articleHeadline}|${articleRow.articlePublisher ?? ''}`}` : `file:${entry.relative}`;
-      return { entry, rows, sha256, bytes, lane };
+      return { entry, rows, sha256, bytes, failed: false };
     } catch (error) {
       refuse(entry.relative, error);
       progress.done++;
@@ -242,21 +258,58 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   }
 
+  // Every file is hashed and checked before the first upload, so that rows can be sent in manifest
+  // order across files; hashing is a small part of an upload's cost (see bench:ingest).
+  const tasks = new Map<string, Task>();
   for (let start = 0; start < ordered.length; start += KNOWN_BATCH) {
-    const batch = ordered.slice(start, start + KNOWN_BATCH);
-    // Hashing reads files two at a time; the uploads already scheduled go on meanwhile.
-    const tasks = (await Promise.all(batch.map((entry) => hashing(() => prepare(entry))))).filter((task): task is Task => task !== undefined);
-    if (tasks.length === 0) continue;
-    const { known } = await client.json<{ known: Record<string, string> }>('POST', '/api/images/known', { hashes: [...new Set(tasks.map((task) => task.sha256))] });
-    // The same bytes twice in the folder: the second is its first copy's use rows, sent after it.
-    const firstOfHash = new Map<string, Task>();
-    for (const task of tasks) {
-      const earlier = firstOfHash.get(task.sha256);
-      if (earlier) task.lane = earlier.lane;
-      else firstOfHash.set(task.sha256, task);
-      schedule(task, known[task.sha256]);
+    const batch = (await Promise.all(ordered.slice(start, start + KNOWN_BATCH).map((entry) => hashing(() => prepare(entry))))).filter((task): task is Task => task !== undefined);
+    if (batch.length === 0) continue;
+    const { known } = await client.json<{ known: Record<string, string> }>('POST', '/api/images/known', { hashes: [...new Set(batch.map((task) => task.sha256))] });
+    for (const task of batch) {
+      task.id = known[task.sha256];
+      tasks.set(task.entry.relative, task);
     }
+  }
+
+  const sequence = [...(manifest?.sequence ?? []), ...ordered.filter((entry) => !manifest?.rows.has(entry.relative)).map((entry) => ({ file: entry.relative, index: 0 }))];
+  const firstOfHash = new Map<string, Task>();
+  for (const { file, index } of sequence) {
+    const task = tasks.get(file);
+    if (!task) continue;
+    // The same bytes twice in the folder: the copy's rows go in the first copy's lane, after it.
+    const twin = firstOfHash.get(task.sha256);
+    if (!twin) firstOfHash.set(task.sha256, task);
+    const lane = laneOf(twin?.entry.relative ?? file, task.rows[index]);
+    schedule(lane, index === 0 ? () => firstRow(task) : () => laterRow(task, index));
   }
   await Promise.all(running);
   return summary;
+}
+
+/**
+ * Lanes for the uploads: rows of one article are sent one after another, in manifest order, because
+ * the archive keeps an article's printed order as the order its uses arrive. Articles that share a
+ * file share a lane (a file's later rows must follow its first), so every article keeps its order;
+ * a file that names no article has a lane of its own.
+ */
+function articleLanes(manifest: Manifest | undefined, article: DeclaredRow): (file: string, row: DeclaredRow) => string {
+  const parent = new Map<string, string>();
+  const find = (key: string): string => {
+    let root = key;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(key, root);
+    return root;
+  };
+  const union = (a: string, b: string) => parent.set(find(a), find(b));
+  for (const [file, rows] of manifest?.rows ?? []) {
+    const fileKey = `file:${file}`;
+    for (const row of rows) {
+      const key = articleKeyOf(withDefaultArticle(row, article));
+      if (key) union(key, fileKey);
+    }
+  }
+  return (file, row) => {
+    const key = articleKeyOf(row);
+    return find(key && !parent.has(`file:${file}`) ? key : `file:${file}`);
+  };
 }
