@@ -13,6 +13,7 @@ export interface ExportedArticle {
 
 export interface ExportedUse {
   article: { id: string } | null;
+  addedAt: string;
   printedLine: string | null;
   caption: string | null;
   credit: string | null;
@@ -35,25 +36,6 @@ function articleColumns(article: ExportedArticle | undefined): DeclaredRow {
   return { articleUrl: orNothing(article.url), articleHeadline: orNothing(article.headline), articlePublisher: orNothing(article.publisher), articlePublishedAt: orNothing(article.publishedAt) };
 }
 
-/** Images in the order their articles printed them (articles oldest first), then those no article ran. */
-export function importOrder(images: ExportedImage[], articles: ExportedArticle[]): ExportedImage[] {
-  const byId = new Map(images.map((image) => [image.id, image]));
-  const ordered: ExportedImage[] = [];
-  const placed = new Set<string>();
-  const chronological = [...articles].sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '') || a.id.localeCompare(b.id));
-  for (const article of chronological) {
-    for (const entry of article.images) {
-      const image = entry.imageId ? byId.get(entry.imageId) : undefined;
-      if (image && !placed.has(image.id)) {
-        placed.add(image.id);
-        ordered.push(image);
-      }
-    }
-  }
-  const rest = images.filter((image) => !placed.has(image.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  return [...ordered, ...rest];
-}
-
 /**
  * One row per file carrying the record's declared fields (and its first use, when that use is the
  * same printing the record was made with), then one row per further use. An upload with a printed
@@ -61,9 +43,9 @@ export function importOrder(images: ExportedImage[], articles: ExportedArticle[]
  */
 export function manifestRows(images: ExportedImage[], articles: ExportedArticle[]): { rows: ManifestRow[]; warnings: string[] } {
   const articleById = new Map(articles.map((article) => [article.id, article]));
-  const rows: ManifestRow[] = [];
+  const rows: Array<{ at: string; row: ManifestRow }> = [];
   const warnings: string[] = [];
-  for (const image of importOrder(images, articles)) {
+  for (const image of images) {
     const d = image.declared;
     const declared: ManifestRow = {
       file: image.file,
@@ -77,21 +59,20 @@ export function manifestRows(images: ExportedImage[], articles: ExportedArticle[
     const [firstUse, ...otherUses] = image.uses;
     const firstIsDeclared = firstUse && (firstUse.printedLine ?? null) === (d.printedLine ?? null) && (firstUse.caption ?? null) === (d.caption ?? null) && (firstUse.credit ?? null) === (d.credit ?? null);
     let furtherUses = image.uses;
-    if (firstIsDeclared) {
-      rows.push({ ...declared, ...articleColumns(firstUse.article ? articleById.get(firstUse.article.id) : undefined) });
+    const first = (at: string, row: ManifestRow) => rows.push({ at, row });
+    if (firstIsDeclared || (d.printedLine && firstUse)) {
+      if (!firstIsDeclared) warnings.push(`${image.file}: the record's caption or credit was edited after its first printing; the import records that printing with the record's current fields.`);
+      first(firstUse.addedAt, { ...declared, ...articleColumns(firstUse.article ? articleById.get(firstUse.article.id) : undefined) });
       furtherUses = otherUses;
-    } else {
-      if (d.printedLine && firstUse) {
-        warnings.push(`${image.file}: the record's caption or credit was edited after its first printing; the import records that printing with the record's current fields.`);
-        rows.push({ ...declared, ...articleColumns(firstUse.article ? articleById.get(firstUse.article.id) : undefined) });
-        furtherUses = otherUses;
-      } else rows.push(declared);
-    }
+    } else first(firstUse?.addedAt ?? image.createdAt, declared);
     for (const use of furtherUses) {
-      rows.push({ file: image.file, caption: orNothing(use.caption), credit: orNothing(use.credit), printedLine: orNothing(use.printedLine), ...articleColumns(use.article ? articleById.get(use.article.id) : undefined) });
+      rows.push({ at: use.addedAt, row: { file: image.file, caption: orNothing(use.caption), credit: orNothing(use.credit), printedLine: orNothing(use.printedLine), ...articleColumns(use.article ? articleById.get(use.article.id) : undefined) } });
     }
   }
-  return { rows, warnings };
+  // In the order the uses were first recorded: every article's printed order is that order, so
+  // importing the rows in sequence gives each article its order back.
+  const ordered = rows.map((entry, index) => ({ ...entry, index })).sort((a, b) => a.at.localeCompare(b.at) || a.index - b.index);
+  return { rows: ordered.map((entry) => entry.row), warnings };
 }
 
 /** RFC 4180: a field is quoted when it holds a comma, a quote, a line break or edge spaces. */
