@@ -1,7 +1,10 @@
 // Pure: which tags carry the archive's credits into a downloaded file, named as the IPTC Photo
 // Metadata Standard maps its properties (IPTC-IIM and XMP), with the EXIF fields that the Metadata
 // Working Group reads first kept in step, so no reader is left showing an older caption.
-import type { DownloadRecord } from './transfer.repository';
+import type { ImageRecord } from '../images/image.model';
+
+/** What a download is made from: the record's declared and embedded fields, its file and Content Credentials. */
+export type DownloadRecord = Pick<ImageRecord, '_id' | 'sha256' | 'originalFile' | 'declared' | 'embedded' | 'file' | 'c2pa'>;
 
 export interface EmbeddedCredits {
   caption?: string;

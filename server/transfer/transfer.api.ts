@@ -1,7 +1,8 @@
 // The transfer JSON API: the import tool's known-hashes check and the two downloads.
 import { Router, type Request, type Response } from 'express';
 import type { OutgoingFile, TransferService } from './transfer.service';
-import { downloadQuery, knownHashesBody, parseInput } from './transfer.schemas';
+import { parseInput } from '../shared/input';
+import { downloadQuerySchema, knownHashesSchema } from './transfer.schemas';
 
 export const C2PA_WARNING =
   'Writing metadata changes the bytes that the embedded Content Credentials (C2PA) manifest hashes, so its hash binding no longer validates. Download the plain original to keep the manifest valid.';
@@ -10,7 +11,7 @@ export function createTransferApiRouter({ transfer }: { transfer: TransferServic
   const router = Router();
 
   router.post('/api/images/known', async (req, res) => {
-    const { hashes } = parseInput(knownHashesBody, req.body, 'list of hashes');
+    const { hashes } = parseInput(knownHashesSchema, req.body ?? {});
     res.json({ known: await transfer.known(hashes) });
   });
 
@@ -19,7 +20,7 @@ export function createTransferApiRouter({ transfer }: { transfer: TransferServic
   });
 
   router.get('/api/images/:id/download', async (req, res) => {
-    const { embed } = parseInput(downloadQuery, req.query, 'download address');
+    const { embed } = parseInput(downloadQuerySchema, req.query);
     const id = String(req.params.id);
     const file = embed === '1' ? await transfer.withCredits(id, (recordId) => recordUrl(req, recordId)) : await transfer.original(id);
     if (file.c2paInvalidated) {

@@ -7,13 +7,14 @@ import { pipeline } from 'node:stream/promises';
 import { parseImageId } from '../images/images.service';
 import { fileExists, removeQuietly, tempFilePath, type UploadPaths } from '../images/storage';
 import { NotFoundError } from '../shared/errors';
-import { creditsOf, creditTags } from './credit-tags';
+import { creditsOf, creditTags, type DownloadRecord } from './credit-tags';
 import type { CreditsWriter } from './credits-writer';
 import { downloadFileName } from './download-name';
-import type { DownloadRecord, TransferRepository } from './transfer.repository';
+import type { ImagesRepository } from '../images/images.repository';
 
 export interface TransferDeps {
-  repository: TransferRepository;
+  /** The image records, read by SHA-256 (the import's check) and by id (downloads). */
+  images: Pick<ImagesRepository, 'idsBySha256' | 'findById'>;
   writer: CreditsWriter;
   paths: UploadPaths;
 }
@@ -42,9 +43,9 @@ export function hasContentCredentials(record: Pick<DownloadRecord, 'c2pa'>): boo
   return Boolean((record.c2pa as { present?: boolean } | undefined)?.present);
 }
 
-export function createTransferService({ repository, writer, paths }: TransferDeps) {
+export function createTransferService({ images, writer, paths }: TransferDeps) {
   async function recordWithOriginal(id: string): Promise<{ record: DownloadRecord; originalPath: string }> {
-    const record = await repository.findForDownload(parseImageId(id));
+    const record = await images.findById(parseImageId(id));
     if (!record) throw new NotFoundError('No image with this id is in the archive.');
     const originalPath = path.join(paths.originals, record.originalFile);
     if (!(await fileExists(originalPath))) throw new NotFoundError('The archive holds this record but its original file is missing; an administrator has been told in the start-up log.', { code: 'original_missing' });
@@ -57,8 +58,8 @@ export function createTransferService({ repository, writer, paths }: TransferDep
     /** The ids of those hashes the archive holds, keyed by hash (lower-cased). */
     async known(hashes: string[]): Promise<Record<string, string>> {
       const unique = [...new Set(hashes.map((hash) => hash.toLowerCase()))];
-      const found = await repository.idsBySha256(unique);
-      return Object.fromEntries(found.map(({ sha256, id }) => [sha256, id]));
+      const found = await images.idsBySha256(unique);
+      return Object.fromEntries([...found].map(([sha256, id]) => [sha256, String(id)]));
     },
 
     async original(id: string): Promise<OutgoingFile> {

@@ -1,8 +1,16 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
-import type { AppDeps } from '../app';
+import type { ImageProvenance } from '../images/image-provenance';
+import type { ImageService } from '../images/images.service';
+import type { HistoryService } from '../provenance/history.service';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 
-export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, submitted?: Record<string, unknown>) {
+export interface ImagePageDeps {
+  images: ImageService;
+  history: HistoryService;
+  provenance: ImageProvenance;
+}
+
+export async function loadImagePage(deps: ImagePageDeps, id: string, submitted?: Record<string, unknown>) {
   const { image, articles } = await deps.images.get(id);
   const [history, metadata, matches] = await Promise.all([
     deps.history.list(image._id),
