@@ -33,7 +33,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ArchiveRequestError ? `The archive refused the export: ${error.message}` : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof ArchiveRequestError && error.code !== 'unreachable' ? `The archive refused the export: ${error.message}` : error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   },
 );

@@ -67,6 +67,9 @@ async function main(): Promise<number> {
     client,
     onEvent: (event) => reporter.event(event),
     onProgress: (progress) => reporter.progress(progress),
+  }).catch((error: unknown) => {
+    reporter.stop();
+    throw error;
   });
   reporter.finish(summary);
   return summary.refused.length > 0 ? 1 : 0;
@@ -75,7 +78,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof ArchiveRequestError ? `The archive refused the import: ${error.message}` : error instanceof Error ? error.message : String(error);
+    const message = error instanceof ArchiveRequestError && error.code !== 'unreachable' ? `The archive refused the import: ${error.message}` : error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
     process.exit(2);
   },

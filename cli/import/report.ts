@@ -7,6 +7,8 @@ export interface Reporter {
   event(event: ImportEvent): void;
   progress(progress: ImportProgress): void;
   finish(summary: ImportSummary): void;
+  /** Leaves the terminal as it was (the bar gone, the cursor back) when the run ends early. */
+  stop(): void;
 }
 
 function megabytes(bytes: number): string {
@@ -58,6 +60,7 @@ export function createReporter(mode: 'tty' | 'lines' | 'json', out: NodeJS.Writa
       event: (event) => out.write(`${JSON.stringify(event)}\n`),
       progress: () => undefined,
       finish: (summary) => out.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`),
+      stop: () => undefined,
     };
   }
   if (mode === 'lines') {
@@ -68,6 +71,7 @@ export function createReporter(mode: 'tty' | 'lines' | 'json', out: NodeJS.Writa
       },
       progress: () => undefined,
       finish: (summary) => out.write(`${summaryLines(summary).join('\n')}\n`),
+      stop: () => undefined,
     };
   }
   const started = Date.now();
@@ -96,5 +100,6 @@ export function createReporter(mode: 'tty' | 'lines' | 'json', out: NodeJS.Writa
       bars.stop();
       out.write(`${summaryLines(summary).join('\n')}\n`);
     },
+    stop: () => bars.stop(),
   };
 }
