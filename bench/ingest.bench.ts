@@ -7,11 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { peakRssMb, percentile, startArchiveProcess } from './support';
+import { peakRssMb, percentile, projectRoot, startArchiveProcess } from './support';
 
 const run = promisify(execFile);
 const SEQUENTIAL = Number(process.env.BENCH_IMAGES ?? 12);
 const CONCURRENT = 20;
+/** Images for the import row: a folder of their own, so none is already held. */
+const IMPORTED = Number(process.env.BENCH_IMPORT_IMAGES ?? 20);
 const WIDTH = 4000;
 const HEIGHT = 3000;
 
@@ -38,6 +40,15 @@ async function uploadOne(url: string, file: string): Promise<number> {
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`upload of ${file} answered ${response.status}`);
   return performance.now() - started;
+}
+
+/** `npm run import -- <folder>` against the archive, as a user runs it; the wall time from spawn to exit. */
+async function importFolder(url: string, folder: string): Promise<{ wallMs: number; imported: number }> {
+  const started = performance.now();
+  const { stdout } = await run('npm', ['run', '-s', 'import', '--', folder, '--server', url, '--json'], { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  const summaryLine = stdout.trim().split('\n').at(-1) ?? '{}';
+  return { wallMs, imported: (JSON.parse(summaryLine) as { imported?: number }).imported ?? 0 };
 }
 
 async function commandLineAvailable(): Promise<boolean> {
@@ -69,14 +80,17 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
   const images = path.join(work, 'images');
   await mkdir(images);
+  const importFolderPath = path.join(work, 'import');
+  await mkdir(importFolderPath);
   const total = SEQUENTIAL + CONCURRENT;
-  console.log(`Generating ${total} distinct ${WIDTH}×${HEIGHT} JPEGs…`);
+  console.log(`Generating ${total + IMPORTED} distinct ${WIDTH}×${HEIGHT} JPEGs…`);
   const files: string[] = [];
   for (let i = 0; i < total; i++) {
     const file = path.join(images, `bench-${i}.jpg`);
     await makeJpeg(file, i);
     files.push(file);
   }
+  for (let i = 0; i < IMPORTED; i++) await makeJpeg(path.join(importFolderPath, `import-${i}.jpg`), total + i);
 
   const archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
   try {
@@ -95,10 +109,23 @@ async function main(): Promise<void> {
     const concurrentWall = performance.now() - started;
     const peakRss = await peakRssMb(archive.child.pid!);
 
+    // The tool's fixed cost (npm, tsx, module loading), measured apart so the per-image figure can be read beside it.
+    const startupStarted = performance.now();
+    await run('npm', ['run', '-s', 'import', '--', '--help'], { cwd: projectRoot });
+    const startupMs = performance.now() - startupStarted;
+    const imported = await importFolder(archive.url, importFolderPath);
+    if (imported.imported !== IMPORTED) throw new Error(`npm run import imported ${imported.imported} of ${IMPORTED} images`);
+
     console.log('\nArchive (HTTP POST /api/images, one server process, embedded database)');
     console.log(summary(`  one at a time (${sequentialFiles.length} images)`, sequentialTimes, sequentialWall));
     console.log(summary(`  ${CONCURRENT} at once`, concurrentTimes, concurrentWall));
     console.log(`  peak RSS of the server process:    ${peakRss.toFixed(0)} MB (target < 400 MB) ${peakRss < 400 ? 'MET' : 'NOT MET'}`);
+    const uploadRate = Math.max(sequentialFiles.length / sequentialWall, concurrentFiles.length / concurrentWall) * 1000;
+    const importRate = (IMPORTED / imported.wallMs) * 1000;
+    console.log(`\nnpm run import (${IMPORTED} images, --concurrency 2, from process start to exit: walk, SHA-256, known-hashes check, uploads)`);
+    console.log(`  ${importRate.toFixed(2)} images/s = ${((importRate / uploadRate) * 100).toFixed(0)} % of the best upload figure above (${uploadRate.toFixed(2)} images/s; target ≥ 90 %) ${importRate >= 0.9 * uploadRate ? 'MET' : 'NOT MET'}`);
+    const steadyRate = (IMPORTED / Math.max(1, imported.wallMs - startupMs)) * 1000;
+    console.log(`  process start-up (npm run import -- --help): ${(startupMs / 1000).toFixed(1)} s; without it ${steadyRate.toFixed(2)} images/s = ${((steadyRate / uploadRate) * 100).toFixed(0)} % of upload`);
 
     if (!(await commandLineAvailable())) {
       console.log('\nCommand-line pipeline: exiftool or ImageMagick not installed (apt-get install libimage-exiftool-perl imagemagick); no ratio.');

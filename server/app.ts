@@ -16,10 +16,11 @@ import { createRequestLogging } from './shared/http-logging';
 import type { AppLogger } from './shared/logger';
 import { refuseCrossSiteWrites } from './shared/same-origin';
 import { securityHeaders } from './shared/security-headers';
+import { createTransferApiRouter } from './transfer/transfer.api';
 import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 
-export type AppDeps = { config: Pick<Config, 'limits'>; logger: AppLogger } & Pick<Services, 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup'>;
+export type AppDeps = { config: Pick<Config, 'limits'>; logger: AppLogger } & Pick<Services, 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createMediaRouter(deps.paths));
   app.use(createOpenApiRouter());
   app.use(createImagesApiRouter({ limits, paths: deps.paths, images: deps.images }));
+  app.use(createTransferApiRouter({ transfer: deps.transfer }));
   app.use(createLookupApiRouter({ limits, paths: deps.paths, lookup: deps.lookup }));
   app.use(createArticlesApiRouter({ articles: deps.articles }));
   app.use(createDescribedImagesApiRouter({ describedImages: deps.describedImages }));

@@ -21,6 +21,8 @@ import { createProvenanceService } from './provenance/provenance.service';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
+import { createCreditsWriter } from './transfer/credits-writer';
+import { createTransferService } from './transfer/transfer.service';
 
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
@@ -57,6 +59,8 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const lookup = createLookupService({ provenance, limits, imageWork });
+  const creditsWriter = createCreditsWriter();
+  const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
   return {
     paths,
     generations,
@@ -66,6 +70,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     articles,
     describedImages,
     lookup,
+    transfer,
     /** Repairs what a crash left behind (see images/repair.ts); `eachRecord` sees every record scanned. */
     repair: (eachRecord?: Parameters<typeof repairStorage>[1]['eachRecord']) =>
       repairStorage(paths, { images: imageRecords, history, provenance, logger, maxPixels: limits.maxPixels, eachRecord }),
@@ -82,6 +87,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
         logger.warn(`${writes.count} upload(s) or edit(s) still under way after ${WRITES_SETTLE_MS / 1000} s; the start-up repair will tidy up after them`);
       }
       await closeMetadataReaders();
+      await creditsWriter.close();
     },
   };
 }

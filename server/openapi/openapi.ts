@@ -2,6 +2,7 @@
 import { describedImageSchema } from '../articles/described-images.schemas';
 import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
 import { jsonSchemaOf } from '../shared/input';
+import { downloadQuerySchema, knownHashesSchema } from '../transfer/transfer.schemas';
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -93,6 +94,30 @@ export const openApiDocument = {
     },
     '/api/images/{id}/history': {
       get: { summary: 'Every change to the record, hash-chained, and whether the chain verifies.', parameters: [idParameter], responses: { 200: { description: 'History.', content: { 'application/json': { schema: { $ref: '#/components/schemas/History' } } } }, 404: errorResponse('Unknown id.') } },
+    },
+    '/api/images/known': {
+      post: {
+        summary: 'Which of these files (by SHA-256) the archive already holds: the import tool asks before uploading.',
+        requestBody: jsonBody(jsonSchemaOf(knownHashesSchema)),
+        responses: {
+          200: { description: 'The held ones, hash → image id; hashes not held are absent.', content: { 'application/json': { schema: { type: 'object', properties: { known: { type: 'object', additionalProperties: { type: 'string' } } } } } } },
+          400: errorResponse('Not a list of 1 to 1,000 SHA-256 hashes.'),
+        },
+      },
+    },
+    '/api/images/{id}/original': {
+      get: {
+        summary: 'The original file byte for byte, as an attachment named from the caption. Headers X-Archive-SHA256 and X-Archive-Original-SHA256.',
+        parameters: [idParameter],
+        responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed id.'), 404: errorResponse('Unknown id, or the original is missing.') },
+      },
+    },
+    '/api/images/{id}/download': {
+      get: {
+        summary: "With embed=1, a copy with the archive's caption, credit, source, creator and copyright written into XMP and IPTC-IIM (and the record's id and address into XMP) by ExifTool, pixels untouched. X-Archive-SHA256 is the copy's hash, X-Archive-Original-SHA256 the original's; for a file with Content Credentials, X-Archive-C2PA-Warning and a Link to the plain original.",
+        parameters: [idParameter, { name: 'embed', in: 'query', schema: (jsonSchemaOf(downloadQuerySchema).properties as Record<string, object>).embed }],
+        responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed id or parameter.'), 404: errorResponse('Unknown id.'), 422: errorResponse('The credits could not be written into this file.') },
+      },
     },
     '/api/lookup': {
       post: {

@@ -374,6 +374,8 @@ export interface ImagePageView {
   displayHeight?: number;
   originalUrl: string;
   originalLabel: string;
+  /** The two downloads (server/transfer): the original as uploaded, and a copy with the credits written in. */
+  downloads: { originalUrl: string; creditedUrl: string; breaksContentCredentials: boolean };
   badge: BadgeView;
   status: BadgeView;
   statusNote?: string;
@@ -407,6 +409,7 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     displayHeight: display?.height ?? undefined,
     originalUrl: originalUrl(image),
     originalLabel: image.file ? `${image.file.format.toUpperCase()}, ${image.file.width} × ${image.file.height}, ${formatBytes(image.file.bytes)}` : 'original file',
+    downloads: { originalUrl: `/api/images/${id}/original`, creditedUrl: `/api/images/${id}/download?embed=1`, breaksContentCredentials: Boolean((image.c2pa as { present?: boolean } | undefined)?.present) },
     badge: provenanceBadge(image.provenance?.badge),
     status: statusBadge(image.status?.value),
     statusNote: image.status?.note ?? undefined,

@@ -2,18 +2,16 @@
 // The Independent and its two images, with captions and credits exactly as printed. The original
 // files are not available, so each image is a generated stand-in that says so in its pixels. The
 // images the article shows without a credit or only describes are recorded without a file.
-import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+//
+// A client of the running archive's API (like npm run import), so it goes through the same ingest
+// as the upload page and works while the server runs: `--server URL` (default $ARCHIVE_URL or
+// http://localhost:3000), token from $ARCHIVE_TOKEN.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { readDescribedImage } from '../articles/described-images.service';
-import { splitPrintedLine } from '../credits/credit-parser';
-import { connectDatabase } from '../db/connection';
-import { readDeclaredUpload } from '../images/declared';
-import type { HashedUpload } from '../images/upload';
-import { createServices } from '../services';
-import { loadConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { ArchiveRequestError, createArchiveClient, type ArchiveClient } from '../shared/archive-client';
 
 const ARTICLE = {
   articleHeadline: 'What happened to the North Korean troops fighting Ukraine on the frontline?',
@@ -67,37 +65,51 @@ async function standIn(file: string, label: string, colours: string[], shape: st
   await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toFile(file);
 }
 
+interface ArticleContents {
+  id: string;
+  images: Array<{ kind: 'held' | 'described'; description?: string | null }>;
+}
+
+async function seed(client: ArchiveClient, work: string): Promise<void> {
+  let articleId: string | undefined;
+  for (const image of IMAGES) {
+    const file = path.join(work, `demo-${image.label.replace(/\W+/g, '-')}.jpg`);
+    await standIn(file, image.label, image.colours, image.shape);
+    const response = await client.send('/api/images', async () => {
+      const form = new FormData();
+      for (const [field, value] of Object.entries({ ...ARTICLE, printedLine: image.printedLine, sourceNote: image.sourceNote })) form.set(field, value);
+      form.set('image', await openAsBlob(file), `${image.label} (stand-in).jpg`);
+      return { method: 'POST', body: form, headers: { Accept: 'application/json', 'X-Archive-User': 'demo-seed' } };
+    });
+    const stored = (await response.json()) as { id: string; outcome: string; declared: { caption: string; credit: string }; uses: Array<{ article: { id: string; headline?: string } | null }> };
+    articleId ??= stored.uses.find((use) => use.article?.headline === ARTICLE.articleHeadline)?.article?.id;
+    process.stdout.write(`${stored.outcome === 'created' ? 'Added' : 'Already held'}: ${stored.declared.caption} (${stored.declared.credit}) → ${client.base}/images/${stored.id}\n`);
+  }
+  if (!articleId) throw new Error('The archive did not record the article for the demo images.');
+  const article = await client.json<ArticleContents>('GET', `/api/articles/${articleId}`);
+  for (const entry of DESCRIBED) {
+    // Seeding twice must not record the same image twice.
+    const earlier = article.images.some((printed) => printed.kind === 'described' && printed.description === entry.description);
+    if (!earlier) await client.json('POST', '/api/described-images', { ...ARTICLE, ...entry });
+    process.stdout.write(`${earlier ? 'Already recorded' : 'Recorded without a file'}: ${entry.description}\n`);
+  }
+  process.stdout.write(`The article: ${client.base}/articles/${articleId}\n`);
+}
+
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const database = await connectDatabase({ mongodbUri: config.mongodbUri, dbPath: config.dbPath }, logger);
-  const services = await createServices(config, logger);
-  await services.start();
+  const serverFlag = process.argv.indexOf('--server');
+  const server = serverFlag > 0 ? process.argv[serverFlag + 1] : (process.env.ARCHIVE_URL ?? 'http://localhost:3000');
+  const client = createArchiveClient({ server, token: process.env.ARCHIVE_TOKEN });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'archive-demo-'));
   try {
-    for (const image of IMAGES) {
-      const file = path.join(services.paths.tmp, `demo-${image.label.replace(/\W+/g, '-')}.jpg`);
-      await standIn(file, image.label, image.colours, image.shape);
-      const bytes = await readFile(file);
-      const upload = { path: file, size: bytes.length, originalname: `${image.label} (stand-in).jpg`, sha256: createHash('sha256').update(bytes).digest('hex') } as HashedUpload;
-      const declared = readDeclaredUpload({ ...ARTICLE, printedLine: image.printedLine, sourceNote: image.sourceNote }, splitPrintedLine);
-      const result = await services.images.ingest(upload, declared, 'demo-seed');
-      logger.info(`${result.outcome === 'created' ? 'Added' : 'Already held'}: ${declared.fields.caption} (${declared.fields.credit}) → /images/${String(result.image._id)}`);
-      await rm(file, { force: true });
-    }
-    const article = await services.articles.findOrCreate(readDeclaredUpload(ARTICLE, splitPrintedLine).article!);
-    for (const entry of DESCRIBED) {
-      // Seeding twice must not record the same image twice.
-      const earlier = await services.describedImages.isRecorded(article._id, entry.description);
-      if (!earlier) await services.describedImages.create(readDescribedImage(entry, String(article._id)), 'demo-seed');
-      logger.info(`${earlier ? 'Already recorded' : 'Recorded without a file'}: ${entry.description}`);
-    }
+    await seed(client, work);
   } finally {
-    await services.stop();
-    await database.close();
+    await rm(work, { recursive: true, force: true });
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Seeding failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const hint = error instanceof ArchiveRequestError && error.code === 'unreachable' ? '\nStart the archive first (npm start), or give its address with --server URL.' : '';
+  process.stderr.write(`Seeding failed: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   process.exit(1);
 });

@@ -1,0 +1,34 @@
+// Writes tags into a copy of a file with ExifTool (exiftool-vendored), which rewrites metadata
+// segments and leaves the compressed image data as it is: no pixel is re-encoded.
+import { copyFile } from 'node:fs/promises';
+import { ExifTool, type WriteTags } from 'exiftool-vendored';
+import { UnprocessableError } from '../shared/errors';
+import { retypeTiffIptcAsUndefined } from './tiff-iptc';
+
+const WRITE_TIMEOUT_MS = 20_000;
+
+export function createCreditsWriter() {
+  let exiftool: ExifTool | undefined;
+  const instance = () => (exiftool ??= new ExifTool({ maxProcs: 1, taskTimeoutMillis: WRITE_TIMEOUT_MS, taskRetries: 0 }));
+
+  return {
+    /** Copies `source` to `target` and writes `tags` into the copy; `source` is never touched. */
+    async writeCopy(source: string, target: string, tags: Record<string, unknown>, format: string): Promise<void> {
+      await copyFile(source, target);
+      try {
+        // The tag names are ExifTool's group-qualified names, which WriteTags does not enumerate.
+        await instance().write(target, tags as WriteTags, { writeArgs: ['-overwrite_original', '-charset', 'iptc=UTF8'] });
+        if (format === 'tiff') await retypeTiffIptcAsUndefined(target);
+      } catch (error) {
+        throw new UnprocessableError('The credits could not be written into this file; the original is still available as it is.', { code: 'embed_failed', cause: error });
+      }
+    },
+    async close(): Promise<void> {
+      const running = exiftool;
+      exiftool = undefined;
+      if (running) await running.end();
+    },
+  };
+}
+
+export type CreditsWriter = ReturnType<typeof createCreditsWriter>;
