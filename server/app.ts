@@ -20,6 +20,8 @@ import type { Config } from './shared/config';
 import { createErrorHandler, notFoundHandler } from './shared/error-handler';
 import type { Logger } from './shared/logger';
 import { securityHeaders } from './shared/security-headers';
+import { createVideoApiRouter } from './video/video.api';
+import type { VideoService } from './video/video.service';
 
 export interface AppDeps {
   config: Pick<Config, 'limits'>;
@@ -28,6 +30,7 @@ export interface AppDeps {
   provenance: ProvenanceService;
   history: HistoryService;
   lookup: LookupService;
+  video: VideoService;
   logger: Logger;
 }
 
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createMediaRouter(deps.paths));
   app.use(createOpenApiRouter());
   app.use(createImagesApiRouter(deps));
+  app.use(createVideoApiRouter(deps));
   app.use(createProvenanceApiRouter(deps));
   app.use(createArticlesApiRouter());
   app.use(createDescribedImagesApiRouter());

@@ -11,8 +11,9 @@ import { imageJson, imageSummaryJson } from './images.serialize';
 import { articlesOf, readImagePatch } from './images.service';
 import { removeQuietly } from './storage';
 import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';
+import { videoJson } from '../video/video.api';
 
-export function createImagesApiRouter({ config, paths, images }: AppDeps): Router {
+export function createImagesApiRouter({ config, paths, images, video }: AppDeps): Router {
   const router = Router();
   const upload = createUploadMiddleware(paths, config.limits);
 
@@ -26,7 +27,9 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
       const actor = actorOf(req);
       if (!isMultiUpload(req)) {
         const result = await images.ingest(files[0], declared, actor);
-        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await articlesOf(result.image)), outcome: result.outcome });
+        // A video's answer also lists its contact sheet and the stills held from it (server/video).
+        const videoPart = await videoJson(video, result.image);
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await articlesOf(result.image)), outcome: result.outcome, ...(videoPart ? { video: videoPart } : {}) });
         return;
       }
       const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));

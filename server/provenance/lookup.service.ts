@@ -6,6 +6,7 @@ import { derivativeUrl } from '../images/images.serialize';
 import type { Finding } from './findings.types';
 import { computeFindings } from './findings';
 import type { ProvenanceService } from './provenance.service';
+import type { VideoService } from '../video/video.service';
 
 export interface LookupMatch {
   imageId: string;
@@ -27,10 +28,28 @@ export interface LookupResult {
   height: number;
   matches: LookupMatch[];
   findings: Finding[];
+  /** Held videos this picture is a frame of, with the frame's timecode (server/video). */
+  videoFrames?: Awaited<ReturnType<VideoService['framesMatching']>>;
 }
 
-export function createLookupService({ provenance, limits, imageWork }: { provenance: ProvenanceService; limits: AnalysisLimits; imageWork: LimitFunction }) {
-  async function lookup(filePath: string, sha256: string): Promise<LookupResult> {
+export function createLookupService({
+  provenance,
+  limits,
+  imageWork,
+  video,
+}: {
+  provenance: ProvenanceService;
+  limits: AnalysisLimits;
+  imageWork: LimitFunction;
+  video?: Pick<VideoService, 'recognise' | 'lookup' | 'framesMatching'>;
+}) {
+  async function lookup(filePath: string, sha256: string) {
+    const videoFormat = await video?.recognise(filePath);
+    if (videoFormat && video) return video.lookup(filePath, sha256, videoFormat);
+    return lookupImage(filePath, sha256);
+  }
+
+  async function lookupImage(filePath: string, sha256: string): Promise<LookupResult> {
     const analysis = await imageWork(() => analyseFile(filePath, limits));
     const matched = await provenance.findMatches(sha256, analysis.phash);
     const findings = computeFindings({
@@ -57,6 +76,7 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
         url: `/images/${String(image._id)}`,
       })),
       findings,
+      videoFrames: video ? await video.framesMatching(analysis.phash) : [],
     };
   }
   return { lookup };

@@ -22,9 +22,19 @@ const INDEX_SYNC_MS = 5_000;
 /** Each sync re-reads this far back, for clock skew between app servers and inserts that commit late. */
 const INDEX_SYNC_OVERLAP_MS = 60_000;
 
-export function createProvenanceService(options: { indexSyncMs?: number } = {}) {
+export interface ProvenanceOptions {
+  indexSyncMs?: number;
+  /** Findings from other capabilities about where the picture comes from (server/video: the frame of a held video). */
+  originFindings?: (image: ImageRecord) => Promise<Finding[]>;
+}
+
+/** Video records are matched through their frames (server/video/frame-index.ts), not as one picture. */
+const NOT_VIDEO = { 'file.mimeType': { $not: /^video\// } };
+
+export function createProvenanceService(options: ProvenanceOptions = {}) {
   const index = new HashIndex();
   const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
+  const originFindings = options.originFindings;
   /** Images created from this moment on are read by the next sync; undefined: read them all. */
   let syncFrom: Date | undefined;
   let lastSync = 0;
@@ -48,7 +58,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
    */
   async function syncIndex(): Promise<void> {
     const started = new Date();
-    const filter = syncFrom ? { createdAt: { $gte: syncFrom } } : {};
+    const filter = syncFrom ? { createdAt: { $gte: syncFrom }, ...NOT_VIDEO } : NOT_VIDEO;
     for await (const record of ImageModel.find(filter, { phash: 1 }).lean().cursor({ batchSize: 1000 })) index.add(String(record._id), record.phash);
     syncFrom = new Date(started.getTime() - INDEX_SYNC_OVERLAP_MS);
     lastSync = started.getTime();
@@ -118,7 +128,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
     const image = await ImageModel.findById(id).lean<ImageRecord>();
     if (!image) return [];
     const matched = await findMatches(image.sha256, image.phash, image._id);
-    const findings = findingsFor(image, matched);
+    const findings = [...findingsFor(image, matched), ...((await originFindings?.(image)) ?? [])];
     await ImageModel.updateOne(
       { _id: id },
       { $set: { 'provenance.findings': findings, 'provenance.badge': overallBadge(findings), 'provenance.computedAt': new Date() } },
@@ -136,7 +146,12 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
     await refresh(id, { alsoMatches: true });
   }
 
-  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, get indexSize() { return index.size; } };
+  /** Held images whose perceptual hash is near `phash` (index only, no database read): a video's frames are checked with it. */
+  function nearImages(phash: string) {
+    return index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE);
+  }
+
+  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, nearImages, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService = ReturnType<typeof createProvenanceService>;

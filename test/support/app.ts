@@ -28,6 +28,8 @@ export interface TestAppOptions {
   maxUploadBytes?: number;
   maxPixels?: number;
   maxFilesPerUpload?: number;
+  maxVideoBytes?: number;
+  maxVideoSeconds?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -38,7 +40,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
       maxFilesPerUpload: options.maxFilesPerUpload ?? 20,
       maxPixels: options.maxPixels ?? 100_000_000,
+      maxVideoBytes: options.maxVideoBytes ?? 200 * 1024 * 1024,
+      maxVideoSeconds: options.maxVideoSeconds ?? 3600,
     },
+    ffmpeg: {},
   };
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
@@ -74,7 +79,7 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** Removes every stored file of a test app (its records are gone after resetDatabase). */
 export async function emptyUploads(app: TestApp): Promise<void> {
-  for (const folder of ['originals', 'derivatives', 'tmp']) {
+  for (const folder of ['originals', 'derivatives', 'tmp', 'video-frames']) {
     await rm(path.join(app.uploadDir, folder), { recursive: true, force: true });
     await mkdir(path.join(app.uploadDir, folder), { recursive: true });
   }
