@@ -1,22 +1,31 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
 import type { AppDeps } from '../app';
+import { isVideoFormat } from '../video/video-format';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
+import { originSteps, sourceVideoViews, videoFactsGroup, videoPageView } from './video-page.view';
 
-export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, submitted?: Record<string, unknown>) {
+export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance' | 'video'>, id: string, submitted?: Record<string, unknown>, startAt?: number) {
   const { image, articles } = await deps.images.get(id);
-  const [history, metadata, matches] = await Promise.all([
+  const isVideo = isVideoFormat(image.file?.format);
+  const [history, metadata, matches, sources, videoDetails, stills] = await Promise.all([
     deps.history.list(image._id),
     deps.images.metadataOf(image._id),
     deps.provenance.findMatches(image.sha256, image.phash, image._id),
+    // A video's own page shows the stills taken from it; a still's page, the videos it comes from.
+    isVideo ? [] : deps.video.sourcesOf(image._id),
+    isVideo ? deps.video.detailsOf(image._id) : undefined,
+    isVideo ? deps.video.stillsOf(image._id) : [],
   ]);
   return {
     image: imagePageView(image),
-    chain: provenanceChain(image, articles, history.entries),
+    video: videoDetails ? videoPageView(image, videoDetails, stills, startAt) : undefined,
+    sourceVideos: sourceVideoViews(sources),
+    chain: [...originSteps(sources), ...provenanceChain(image, articles, history.entries)],
     chainValid: history.chainValid,
     chainBrokenAt: history.brokenAt,
     chainProblem: history.reason,
     findings: findingViews(image.provenance?.findings as Parameters<typeof findingViews>[0]),
-    groups: metadataGroups(image),
+    groups: videoDetails ? [videoFactsGroup(videoDetails), ...metadataGroups(image)] : metadataGroups(image),
     rawJson: rawMetadataJson(metadata.raw),
     related: relatedViews(matches),
     form: editFormView(image, submitted),

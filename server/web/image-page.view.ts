@@ -162,7 +162,7 @@ export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file' | 'c
 }
 
 export interface ChainStep {
-  kind: 'capture' | 'supplier' | 'use' | 'change';
+  kind: 'capture' | 'supplier' | 'use' | 'change' | 'origin';
   title: string;
   when?: string;
   whenIso?: string;
