@@ -11,7 +11,7 @@ export interface MakeVideoOptions {
   fps?: number;
   width?: number;
   height?: number;
-  codec: 'h264' | 'vp9';
+  codec: 'h264' | 'hevc' | 'vp9';
   seed: number;
   /** Length of each scene (a new generated picture), seconds. */
   sceneSeconds?: number;
@@ -48,7 +48,9 @@ export async function makeVideo(outPath: string, options: MakeVideoOptions): Pro
   const codecArgs =
     options.codec === 'h264'
       ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p']
-      : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-pix_fmt', 'yuv420p'];
+      : options.codec === 'hevc'
+        ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p']
+        : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-pix_fmt', 'yuv420p'];
   const child = spawn(
     ffmpeg,
     ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', ...codecArgs, ...(options.extraArgs ?? []), outPath],
@@ -91,4 +93,13 @@ export async function frameAt(videoPath: string, seconds: number): Promise<Buffe
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   await new Promise<void>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)))));
   return Buffer.concat(chunks);
+}
+
+/** Copies a video's streams into a new file with extra muxer options (metadata, rotation), without re-encoding. */
+export async function remux(input: string, output: string, args: string[]): Promise<void> {
+  const { ffmpeg } = resolveFfmpeg();
+  const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, '-c', 'copy', ...args, output], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${stderr}`)))));
 }
