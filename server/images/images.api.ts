@@ -5,17 +5,27 @@ import { parseGalleryQuery } from './gallery.query';
 import { actorOf } from '../shared/actor';
 import { BadRequestError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
-import type { AppDeps } from '../app';
 import { readDeclaredUpload } from './declared';
 import { imageJson, imageSummaryJson } from './images.serialize';
-import { articlesOf, readImagePatch } from './images.service';
+import { readImagePatch, type ImageService } from './images.service';
 import { removeQuietly } from './storage';
-import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';
-import { videoJson } from '../video/video.api';
+import type { UploadPaths } from './storage';
+import { createUploadMiddleware, uploadedFiles, type HashedUpload, type UploadLimits } from './upload';
+import type { VideoService } from '../video/video.service';
 
-export function createImagesApiRouter({ config, paths, images, video }: AppDeps): Router {
+export function createImagesApiRouter({
+  limits,
+  paths,
+  images,
+  video,
+}: {
+  limits: UploadLimits;
+  paths: UploadPaths;
+  images: ImageService;
+  video?: Pick<VideoService, 'answerFor'>;
+}): Router {
   const router = Router();
-  const upload = createUploadMiddleware(paths, config.limits);
+  const upload = createUploadMiddleware(paths, limits);
 
   router.post('/api/images', upload, async (req, res) => {
     const files = uploadedFiles(req);
@@ -28,8 +38,8 @@ export function createImagesApiRouter({ config, paths, images, video }: AppDeps)
       if (!isMultiUpload(req)) {
         const result = await images.ingest(files[0], declared, actor);
         // A video's answer also lists its contact sheet and the stills held from it (server/video).
-        const videoPart = await videoJson(video, result.image);
-        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await articlesOf(result.image)), outcome: result.outcome, ...(videoPart ? { video: videoPart } : {}) });
+        const videoPart = await video?.answerFor(result.image);
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await images.articlesOf(result.image)), outcome: result.outcome, ...(videoPart ? { video: videoPart } : {}) });
         return;
       }
       const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));
@@ -54,10 +64,18 @@ export function createImagesApiRouter({ config, paths, images, video }: AppDeps)
     res.json(await images.rawMetadata(req.params.id));
   });
 
+  router.get('/api/images/:id/provenance', async (req, res) => {
+    res.json(await images.provenanceReport(req.params.id));
+  });
+
+  router.get('/api/images/:id/history', async (req, res) => {
+    res.json(await images.history(req.params.id));
+  });
+
   router.patch('/api/images/:id', async (req, res) => {
     const patch = readImagePatch(req.body);
     const updated = await images.update(req.params.id, patch, actorOf(req));
-    res.json(imageJson(updated, await articlesOf(updated)));
+    res.json(imageJson(updated, await images.articlesOf(updated)));
   });
 
   return router;

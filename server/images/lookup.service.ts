@@ -5,7 +5,7 @@ import { analyseFile, type AnalysisLimits } from './analyse';
 import { derivativeUrl } from './images.serialize';
 import type { Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
-import type { ProvenanceService } from '../provenance/provenance.service';
+import type { ImageProvenance } from './image-provenance';
 import type { VideoService } from '../video/video.service';
 
 export interface LookupMatch {
@@ -38,11 +38,12 @@ export function createLookupService({
   imageWork,
   video,
 }: {
-  provenance: ProvenanceService;
+  provenance: ImageProvenance;
   limits: AnalysisLimits;
   imageWork: LimitFunction;
   video?: Pick<VideoService, 'recognise' | 'lookup' | 'framesMatching'>;
 }) {
+  /** A video is looked up by its frames (server/video); anything else as an image. */
   async function lookup(filePath: string, sha256: string) {
     const videoFormat = await video?.recognise(filePath);
     if (videoFormat && video) return video.lookup(filePath, sha256, videoFormat);

@@ -14,22 +14,23 @@ import type { LimitFunction } from 'p-limit';
 import sharp from 'sharp';
 import type { DeclaredUpload } from '../images/declared';
 import { keywordsOf } from '../images/declared';
-import { ImageMetadataModel, ImageModel, type ImageRecord } from '../images/image.model';
+import type { ImageRecord } from '../images/image.model';
+import type { ImagesRepository } from '../images/images.repository';
 import { makeDerivatives, type Derivatives } from '../images/media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from '../images/storage';
 import type { HashedUpload } from '../images/upload';
 import type { Finding } from '../provenance/findings.types';
 import type { HistoryService } from '../provenance/history.service';
 import { perceptualHash } from '../provenance/phash';
-import type { ProvenanceService } from '../provenance/provenance.service';
-import { ConflictError, PayloadTooLargeError, UnprocessableError } from '../shared/errors';
+import type { ImageProvenance } from '../images/image-provenance';
+import { ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { FfmpegBinaries } from './ffmpeg';
 import { createFrameIndex, type FrameMatch } from './frame-index';
 import { extractFrame, sampleFrames, sampleSize, type SampledFrame } from './frames';
 import { probeVideo } from './probe';
 import { formatTimecode, timeParam } from './timecode';
-import { sniffVideoFormatFromBytes, videoFormatName, videoMimeType, type VideoFormat } from './video-format';
+import { isVideoFormat, sniffVideoFormatFromBytes, videoFormatName, videoMimeType, type VideoFormat } from './video-format';
 import { normaliseVideoMetadata, videoFactsFrom, type FfprobeOutput, type VideoFacts } from './video-metadata';
 import type { FrameHash, Keyframe, StillLink, VideoDetails, VideoRepository } from './video.repository';
 
@@ -58,7 +59,9 @@ export interface VideoServiceDeps {
   paths: UploadPaths;
   limits: VideoLimits;
   repository: VideoRepository;
-  provenance: ProvenanceService;
+  /** The image records (a video is one, with its poster as its picture). */
+  images: ImagesRepository;
+  provenance: ImageProvenance;
   history: HistoryService;
   logger: Logger;
   /** Bounds how many videos are decoded at once (each FFmpeg pass already uses every core). */
@@ -108,7 +111,7 @@ async function storeKeyframe(folder: string, frame: SampledFrame): Promise<Keyfr
 }
 
 export function createVideoService(deps: VideoServiceDeps) {
-  const { binaries, paths, limits, repository, provenance, history, logger } = deps;
+  const { binaries, paths, limits, repository, images, provenance, history, logger } = deps;
   const frameIndex = createFrameIndex();
   const framesFolder = keyframeFolder(paths);
 
@@ -230,7 +233,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     const fields = declared.fields;
     const embedded = normaliseVideoMetadata(analysis.probe);
     try {
-      await ImageMetadataModel.create({ image: imageId, raw: { readers: [{ reader: 'ffprobe', reason: 'video' }], warnings: [], ffprobe: analysis.probe } });
+      await images.createMetadata(imageId, { raw: { readers: [{ reader: 'ffprobe', reason: 'video' }], warnings: [], ffprobe: analysis.probe }, embeddedThumbnail: undefined });
       await history.append(imageId, {
         type: 'created',
         actor,
@@ -247,7 +250,7 @@ export function createVideoService(deps: VideoServiceDeps) {
         sampledFrames: analysis.frames.length,
         sampling: { intervalSeconds: FRAME_INTERVAL_SECONDS, sceneThreshold: SCENE_THRESHOLD },
       });
-      await ImageModel.create({
+      await images.create({
         _id: imageId,
         sha256: upload.sha256,
         phash: analysis.posterHash,
@@ -270,9 +273,9 @@ export function createVideoService(deps: VideoServiceDeps) {
         keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
       });
     } catch (error) {
-      await Promise.all([ImageMetadataModel.deleteOne({ image: imageId }), history.removeAll(imageId), repository.removeVideo(imageId)]).catch(() => undefined);
+      await Promise.all([images.removeMetadata([imageId]), history.removeAll(imageId), repository.removeVideo(imageId)]).catch(() => undefined);
       if ((error as { code?: unknown }).code === 11000) {
-        const winner = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+        const winner = await images.findBySha256(upload.sha256);
         if (winner) return { outcome: 'existing', image: await addUse(winner) };
         throw new ConflictError('The same file was being stored at the same moment; please try again.');
       }
@@ -288,7 +291,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     }
     await provenance.refresh(imageId);
     // A use (article, printed line) is recorded as for images, through the shared path.
-    const stored = (await ImageModel.findById(imageId).lean<ImageRecord>())!;
+    const stored = (await images.findById(imageId))!;
     const withUse = declared.article || declared.articleId || fields.printedLine ? await addUse(stored) : stored;
     logger.info(`Stored video ${imageId} (${format}, ${upload.size} bytes, ${analysis.facts.durationSeconds} s, ${analysis.frames.length} frames hashed)`);
     return { outcome: 'created', image: withUse };
@@ -299,7 +302,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     for (const filePath of filePaths) {
       const name = path.basename(filePath);
       const used =
-        (await ImageModel.exists({ $or: [{ originalFile: name }, { 'derivatives.thumbnail.file': name }, { 'derivatives.display.file': name }] })) ||
+        (await images.isFileReferenced(name)) ||
         (await repository.isKeyframeFileUsed(name));
       if (!used) await removeQuietly(filePath);
     }
@@ -315,20 +318,20 @@ export function createVideoService(deps: VideoServiceDeps) {
   /** The videos a still comes from, with the frame's timecode and the video's credit. */
   async function sourcesOf(imageId: ObjectId) {
     const links = await repository.sourcesOf(imageId);
-    return describeLinks(links, 'video');
+    return describeLinks(images, links, 'video');
   }
 
   /** The held stills that come from a video, in the video's order. */
   async function stillsOf(videoId: ObjectId) {
     const links = await repository.stillsOf(videoId);
-    return describeLinks(links, 'image');
+    return describeLinks(images, links, 'image');
   }
 
   /** A lookup with a still: the held videos it is a frame of. */
   async function framesMatching(phash: string) {
     const matches: FrameMatch[] = frameIndex.search(phash);
     const links = matches.map((match) => ({ video: new mongoose.Types.ObjectId(match.videoId), image: new mongoose.Types.ObjectId(), t: match.t, distance: match.distance }));
-    return (await describeLinks(links, 'video')).map(({ imageId: _unused, ...rest }) => rest);
+    return (await describeLinks(images, links, 'video')).map(({ imageId: _unused, ...rest }) => rest);
   }
 
   /** A lookup with a video: analysed without storing anything; the held stills from it and the same file if held. */
@@ -336,7 +339,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     return deps.videoWork(async () => {
       const { facts } = await probe(filePath, format);
       const { frames } = await sample(filePath, format, facts);
-      const held = await ImageModel.findOne({ sha256 }, { _id: 1 }).lean();
+      const held = await images.findBySha256(sha256);
       const stills = await stillsMatching(frames, held?._id);
       const links = stills.map((still) => ({ video: held?._id ?? new mongoose.Types.ObjectId(), image: new mongoose.Types.ObjectId(still.image), t: still.t, distance: still.distance }));
       return {
@@ -350,7 +353,7 @@ export function createVideoService(deps: VideoServiceDeps) {
         videoCodec: facts.videoCodec,
         framesHashed: frames.length,
         heldVideo: held ? { id: String(held._id), url: `/images/${String(held._id)}` } : null,
-        stills: (await describeLinks(links, 'image')).map(({ videoId: _unused, ...rest }) => rest),
+        stills: (await describeLinks(images, links, 'image')).map(({ videoId: _unused, ...rest }) => rest),
         matches: [],
         findings: [],
       };
@@ -368,9 +371,48 @@ export function createVideoService(deps: VideoServiceDeps) {
     return (await poster(originalPath, format, facts)).derivatives;
   }
 
+  /** What the API adds to a video's image JSON: facts, contact sheet, the stills held from it. Undefined for an image. */
+  async function answerFor(image: Pick<ImageRecord, '_id' | 'file' | 'originalFile'>) {
+    if (!isVideoFormat(image.file?.format)) return undefined;
+    const [details, stills] = await Promise.all([repository.detailsOf(image._id), stillsOf(image._id)]);
+    if (!details) return undefined;
+    return {
+      facts: details.facts,
+      posterAt: details.posterAt,
+      framesHashed: details.sampledFrames,
+      keyframes: details.keyframes.map((keyframe) => ({
+        t: keyframe.t,
+        timecode: formatTimecode(keyframe.t),
+        scene: keyframe.scene,
+        url: `/media/video-frames/${keyframe.file}`,
+        width: keyframe.width,
+        height: keyframe.height,
+      })),
+      playUrl: `/media/originals/${image.originalFile}`,
+      stills,
+    };
+  }
+
+  /** GET /api/videos/:id: the video record's declared fields and its video part. */
+  async function videoOf(id: ObjectId) {
+    const image = await images.findById(id);
+    const part = image ? await answerFor(image) : undefined;
+    if (!image || !part) throw new NotFoundError('No video with this id is in the archive.');
+    return { id: String(image._id), credit: image.declared?.credit ?? null, caption: image.declared?.caption ?? null, createdAt: image.createdAt, ...part };
+  }
+
+  /** The videos a held image is a frame of; 404 when the image is not held. */
+  async function sourcesOfImage(id: ObjectId) {
+    if (!(await images.exists(id))) throw new NotFoundError('No image with this id is in the archive.');
+    return sourcesOf(id);
+  }
+
   return {
     recognise,
     storeNew,
+    answerFor,
+    videoOf,
+    sourcesOfImage,
     stillStored,
     sourcesOf,
     stillsOf,
@@ -389,9 +431,8 @@ export function createVideoService(deps: VideoServiceDeps) {
 export type VideoService = ReturnType<typeof createVideoService>;
 
 /** Links with the other side's credit, caption and page (a video's opened at the frame). */
-export async function describeLinks(links: StillLink[], side: 'video' | 'image') {
-  const ids = links.map((link) => link[side]);
-  const records = await ImageModel.find({ _id: { $in: ids } }, { declared: 1, createdAt: 1, derivatives: 1 }).lean<Pick<ImageRecord, '_id' | 'declared' | 'createdAt' | 'derivatives'>[]>();
+export async function describeLinks(images: Pick<ImagesRepository, 'matchCandidatesById'>, links: StillLink[], side: 'video' | 'image') {
+  const records = await images.matchCandidatesById(links.map((link) => link[side]));
   const byId = new Map(records.map((record) => [String(record._id), record]));
   return links.flatMap((link) => {
     const record = byId.get(String(link[side]));
@@ -437,10 +478,10 @@ export function originFindings(
 }
 
 /** The provenance service's hook: a still's findings about the videos it is a frame of. */
-export function videoOriginFindings(repository: VideoRepository) {
+export function videoOriginFindings(repository: VideoRepository, images: Pick<ImagesRepository, 'matchCandidatesById'>) {
   return async (image: ImageRecord): Promise<Finding[]> => {
     if (image.file?.mimeType?.startsWith('video/')) return [];
-    const sources = await describeLinks(await repository.sourcesOf(image._id), 'video');
+    const sources = await describeLinks(images, await repository.sourcesOf(image._id), 'video');
     return originFindings(sources, image.declared?.credit ?? undefined);
   };
 }

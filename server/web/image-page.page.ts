@@ -1,10 +1,21 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
-import type { AppDeps } from '../app';
+import type { ImageProvenance } from '../images/image-provenance';
+import type { ImageService } from '../images/images.service';
+import type { HistoryService } from '../provenance/history.service';
+import type { VideoService } from '../video/video.service';
 import { isVideoFormat } from '../video/video-format';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 import { originSteps, sourceVideoViews, videoFactsGroup, videoPageView } from './video-page.view';
 
-export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance' | 'video'>, id: string, submitted?: Record<string, unknown>, startAt?: number) {
+export interface ImagePageDeps {
+  images: ImageService;
+  history: HistoryService;
+  provenance: ImageProvenance;
+  video: Pick<VideoService, 'sourcesOf' | 'detailsOf' | 'stillsOf'>;
+}
+
+/** `startAt`: the `?t=` a video's page opens at (links from a still's page and from lookups). */
+export async function loadImagePage(deps: ImagePageDeps, id: string, submitted?: Record<string, unknown>, startAt?: number) {
   const { image, articles } = await deps.images.get(id);
   const isVideo = isVideoFormat(image.file?.format);
   const [history, metadata, matches, sources, videoDetails, stills] = await Promise.all([

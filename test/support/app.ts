@@ -32,6 +32,9 @@ export interface TestAppOptions {
   maxVideoSeconds?: number;
 }
 
+/** Apps started and not yet closed: resetDatabase tells their caches that everything changed. */
+const liveServices = new Set<Services>();
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'archive-test-uploads-'));
   const config = {
@@ -48,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
   await services.start();
+  liveServices.add(services);
   const app = createApp({ config, logger, ...services });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -59,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     uploadDir,
     app,
     async close() {
+      liveServices.delete(services);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(uploadDir, { recursive: true, force: true });
@@ -69,6 +74,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 /** Empties every collection of the test database (between tests that must not see each other's data). */
 export async function resetDatabase(): Promise<void> {
   await Promise.all(Object.values(mongoose.models).map((model) => model.deleteMany({})));
+  // Deleted behind the repositories' backs, as another process would: the running apps' write
+  // generations are moved on so no cached page shows what was there before.
+  for (const services of liveServices) {
+    await Promise.all(Object.values(services.generations).map((generation) => generation.after(async () => undefined)));
+  }
 }
 
 /** Every file under the upload folder, relative to it: for asserting that nothing was left behind. */
