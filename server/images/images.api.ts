@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from './gallery.query';
 import { actorOf } from '../shared/actor';
-import { BadRequestError, normalizeError } from '../shared/errors';
+import { BadRequestError, UnsupportedMediaTypeError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readDeclaredUpload } from './declared';
 import { imageJson, imageSummaryJson } from './images.serialize';
@@ -73,6 +73,7 @@ export function createImagesApiRouter({
   });
 
   router.patch('/api/images/:id', async (req, res) => {
+    if (!req.is('application/json')) throw new UnsupportedMediaTypeError('Send the changes as JSON (Content-Type: application/json).', { code: 'json_required' });
     const patch = readImagePatch(req.body);
     const updated = await images.update(req.params.id, patch, actorOf(req));
     res.json(imageJson(updated, await images.articlesOf(updated)));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp } from '../../server/app';
 import { createServices, type Services } from '../../server/services';
-import { createLogger } from '../../server/shared/logger';
+import { createLogger, type AppLogger } from '../../server/shared/logger';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/images');
 
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   maxFilesPerUpload?: number;
   maxVideoBytes?: number;
   maxVideoSeconds?: number;
+  /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
+  logger?: AppLogger;
 }
 
 /** Apps started and not yet closed: resetDatabase tells their caches that everything changed. */
@@ -48,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     ffmpeg: {},
   };
-  const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
   await services.start();
   liveServices.add(services);
