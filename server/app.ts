@@ -19,8 +19,9 @@ import { securityHeaders } from './shared/security-headers';
 import { createTransferApiRouter } from './transfer/transfer.api';
 import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
+import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits'>; logger: AppLogger } & Pick<Services, 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer'>;
+export type AppDeps = { config: Pick<Config, 'limits'>; logger: AppLogger } & Pick<Services, 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -45,8 +46,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { limits } = deps.config;
   app.use(createMediaRouter(deps.paths));
   app.use(createOpenApiRouter());
-  app.use(createImagesApiRouter({ limits, paths: deps.paths, images: deps.images }));
+  app.use(createImagesApiRouter({ limits, paths: deps.paths, images: deps.images, video: deps.video }));
   app.use(createTransferApiRouter({ transfer: deps.transfer }));
+  app.use(createVideoApiRouter({ video: deps.video }));
   app.use(createLookupApiRouter({ limits, paths: deps.paths, lookup: deps.lookup }));
   app.use(createArticlesApiRouter({ articles: deps.articles }));
   app.use(createDescribedImagesApiRouter({ describedImages: deps.describedImages }));

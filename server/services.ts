@@ -23,6 +23,12 @@ import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
 import { createCreditsWriter } from './transfer/credits-writer';
 import { createTransferService } from './transfer/transfer.service';
+import { resolveFfmpeg } from './video/ffmpeg';
+import { repairVideos } from './video/video.repair';
+import { createVideoRepository } from './video/video.repository';
+import { createVideoService, videoOriginFindings } from './video/video.service';
+import { isVideoFormat } from './video/video-format';
+import { declaredRecord } from './images/ingest.service';
 
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
@@ -32,7 +38,7 @@ export interface ServiceOptions {
   indexSyncMs?: number;
 }
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'> & Partial<Pick<Config, 'c2pa'>>, logger: Logger, options: ServiceOptions = {}) {
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg'>>, logger: Logger, options: ServiceOptions = {}) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
   const limits = { maxPixels: config.limits.maxPixels, c2pa: config.c2pa };
@@ -44,7 +50,8 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const imageRecords = createImagesRepository({ generation: generations.images });
   const articleRecords = createArticlesRepository({ generation: generations.articles });
   const history = createHistoryService({ repository: createHistoryRepository() });
-  const provenance = createProvenanceService(imageRecords, { indexSyncMs: options.indexSyncMs });
+  const videoRecords = createVideoRepository();
+  const provenance = createProvenanceService(imageRecords, { indexSyncMs: options.indexSyncMs, originFindings: videoOriginFindings(videoRecords, imageRecords) });
   const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles });
   const describedImages = createDescribedImagesService({ repository: articleRecords });
   const articleLinks: ArticleLinks = {
@@ -56,11 +63,25 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     markFulfilled: describedImages.markFulfilled,
   };
   const writes = createWritesInFlight();
-  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes });
+  const binaries = resolveFfmpeg(config.ffmpeg);
+  const video = createVideoService({
+    binaries,
+    paths,
+    limits: { maxSeconds: config.limits.maxVideoSeconds, maxPixels: limits.maxPixels },
+    repository: videoRecords,
+    images: imageRecords,
+    provenance,
+    history,
+    logger,
+    // One video decoded at a time: each FFmpeg pass already uses every core.
+    videoWork: pLimit(1),
+    declaredRecord,
+  });
+  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
-  const lookup = createLookupService({ provenance, limits, imageWork });
   const creditsWriter = createCreditsWriter();
   const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
+  const lookup = createLookupService({ provenance, limits, imageWork, video });
   return {
     paths,
     generations,
@@ -71,15 +92,31 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     describedImages,
     lookup,
     transfer,
+    video,
     /** Repairs what a crash left behind (see images/repair.ts); `eachRecord` sees every record scanned. */
     repair: (eachRecord?: Parameters<typeof repairStorage>[1]['eachRecord']) =>
-      repairStorage(paths, { images: imageRecords, history, provenance, logger, maxPixels: limits.maxPixels, eachRecord }),
+      repairStorage(paths, {
+        images: imageRecords,
+        history,
+        provenance,
+        logger,
+        maxPixels: limits.maxPixels,
+        eachRecord,
+        rebuildDerivatives: (record, originalPath) => (isVideoFormat(record.file?.format) ? video.rebuildPoster(originalPath, record.file.format) : undefined),
+      }),
     /** Needs the database: repairs what a crash left and loads the hash index. */
     async start() {
       // One scan of the records serves the repair's checks and fills the hash index.
       provenance.indexScanStarted(new Date());
-      await this.repair((record) => provenance.indexStored(record._id, record.phash));
-      logger.info(`Perceptual hash index: ${provenance.indexSize} images`);
+      const recordIds = new Set<string>();
+      await this.repair((record) => {
+        recordIds.add(String(record._id));
+        // A video is matched through its frames, not its poster.
+        if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash);
+      });
+      await repairVideos(paths, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id) });
+      await video.loadFrameIndex();
+      logger.info(`Perceptual hash index: ${provenance.indexSize} images, ${video.frameIndexSize} video frames (FFmpeg: ${binaries.source}, ${binaries.ffmpeg})`);
     },
     /** After the HTTP server has closed: lets uploads and edits under way finish, then closes readers. */
     async stop() {

@@ -138,4 +138,4 @@ export function formatName(format: ImageFormat): string {
 }
 
 /** The list users see when their file is refused. */
-export const ACCEPTED_FORMATS_TEXT = 'JPEG, PNG, WebP, GIF, TIFF, HEIC/HEIF or AVIF';
+export const ACCEPTED_FORMATS_TEXT = 'JPEG, PNG, WebP, GIF, TIFF, HEIC/HEIF or AVIF image, or an MP4, MOV, WebM or MKV video';

@@ -11,8 +11,19 @@ import { readImagePatch, type ImageService } from './images.service';
 import { removeQuietly } from './storage';
 import type { UploadPaths } from './storage';
 import { createUploadMiddleware, uploadedFiles, type HashedUpload, type UploadLimits } from './upload';
+import type { VideoService } from '../video/video.service';
 
-export function createImagesApiRouter({ limits, paths, images }: { limits: UploadLimits; paths: UploadPaths; images: ImageService }): Router {
+export function createImagesApiRouter({
+  limits,
+  paths,
+  images,
+  video,
+}: {
+  limits: UploadLimits;
+  paths: UploadPaths;
+  images: ImageService;
+  video?: Pick<VideoService, 'answerFor'>;
+}): Router {
   const router = Router();
   const upload = createUploadMiddleware(paths, limits);
 
@@ -26,7 +37,9 @@ export function createImagesApiRouter({ limits, paths, images }: { limits: Uploa
       const actor = actorOf(req);
       if (!isMultiUpload(req)) {
         const result = await images.ingest(files[0], declared, actor);
-        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await images.articlesOf(result.image)), outcome: result.outcome });
+        // A video's answer also lists its contact sheet and the stills held from it (server/video).
+        const videoPart = await video?.answerFor(result.image);
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await images.articlesOf(result.image)), outcome: result.outcome, ...(videoPart ? { video: videoPart } : {}) });
         return;
       }
       const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));

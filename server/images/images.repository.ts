@@ -100,7 +100,14 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
 
     /** The perceptual hashes of records created since `from` (all when undefined), streamed. */
     hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }> {
-      return ImageModel.find(from ? { createdAt: { $gte: from } } : {}, { phash: 1 }).lean<{ _id: ObjectId; phash: string }>().cursor({ batchSize: 1000 });
+      // Video records are matched through their frames (server/video/frame-index.ts), not their poster.
+      const notVideo = { 'file.mimeType': { $not: /^video\// } };
+      return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1 }).lean<{ _id: ObjectId; phash: string }>().cursor({ batchSize: 1000 });
+    },
+
+    /** These records as a match shows them (server/video: the stills of a video, the videos of a still). */
+    async matchCandidatesById(ids: ObjectId[]): Promise<MatchCandidateRecord[]> {
+      return ImageModel.find({ _id: { $in: ids } }, MATCH_PROJECTION).lean<MatchCandidateRecord[]>();
     },
 
     /** Every record with what the start-up repair checks, streamed. */

@@ -19,6 +19,7 @@ import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
+import type { VideoService } from '../video/video.service';
 
 export interface IngestResult {
   outcome: 'created' | 'existing';
@@ -37,6 +38,8 @@ export interface IngestDeps {
   logger: Logger;
   /** Every ingest is counted here, so shutdown waits for it. */
   writes: WritesInFlight;
+  /** Videos (server/video) take their own path after the identity check; stills are linked to the videos they come from. */
+  video?: Pick<VideoService, 'recognise' | 'storeNew' | 'stillStored'>;
 }
 
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
@@ -110,7 +113,10 @@ export function createIngestService(deps: IngestDeps) {
 
   async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
     const existing = await images.findBySha256(upload.sha256);
-    return existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : storeNew(upload, declared, actor);
+    if (existing) return { outcome: 'existing', image: await addUse(existing, declared, actor) };
+    const videoFormat = await deps.video?.recognise(upload.path);
+    if (videoFormat && deps.video) return deps.video.storeNew(upload, declared, actor, videoFormat, (image) => addUse(image, declared, actor));
+    return storeNew(upload, declared, actor);
   }
 
   /** The image's own history keeps that it was first known only from the article. */
@@ -186,6 +192,7 @@ export function createIngestService(deps: IngestDeps) {
       throw error;
     }
 
+    await deps.video?.stillStored(imageId, analysis.phash);
     await provenance.imageAdded(imageId, analysis.phash);
     logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
     return { outcome: 'created', image: (await images.findById(imageId))! };

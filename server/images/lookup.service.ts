@@ -7,6 +7,7 @@ import { derivativeUrl } from './images.serialize';
 import type { C2paSummary, Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
 import type { ImageProvenance } from './image-provenance';
+import type { VideoService } from '../video/video.service';
 
 export interface LookupMatch {
   imageId: string;
@@ -34,10 +35,29 @@ export interface LookupResult {
   jpegQuality: FileForensics['jpegQuality'] | null;
   /** XMP Iptc4xmpExt:DigitalSourceType, when the file declares one. */
   digitalSourceType?: string;
+  /** Held videos this picture is a frame of, with the frame's timecode (server/video). */
+  videoFrames?: Awaited<ReturnType<VideoService['framesMatching']>>;
 }
 
-export function createLookupService({ provenance, limits, imageWork }: { provenance: ImageProvenance; limits: AnalysisLimits; imageWork: LimitFunction }) {
-  async function lookup(filePath: string, sha256: string): Promise<LookupResult> {
+export function createLookupService({
+  provenance,
+  limits,
+  imageWork,
+  video,
+}: {
+  provenance: ImageProvenance;
+  limits: AnalysisLimits;
+  imageWork: LimitFunction;
+  video?: Pick<VideoService, 'recognise' | 'lookup' | 'framesMatching'>;
+}) {
+  /** A video is looked up by its frames (server/video); anything else as an image. */
+  async function lookup(filePath: string, sha256: string) {
+    const videoFormat = await video?.recognise(filePath);
+    if (videoFormat && video) return video.lookup(filePath, sha256, videoFormat);
+    return lookupImage(filePath, sha256);
+  }
+
+  async function lookupImage(filePath: string, sha256: string): Promise<LookupResult> {
     const analysis = await imageWork(() => analyseFile(filePath, limits));
     const matched = await provenance.findMatches(sha256, analysis.phash);
     const findings = computeFindings({
@@ -69,6 +89,7 @@ export function createLookupService({ provenance, limits, imageWork }: { provena
       c2pa: analysis.c2pa,
       jpegQuality: analysis.forensics.jpegQuality ?? null,
       ...(analysis.embedded.digitalSourceType ? { digitalSourceType: analysis.embedded.digitalSourceType } : {}),
+      videoFrames: video ? await video.framesMatching(analysis.phash) : [],
     };
   }
   return { lookup };

@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger';
 import type { ImageProvenance } from './image-provenance';
 import type { ImageFormat } from './image.types';
 import type { ImagesRepository, RepairRecord } from './images.repository';
-import { makeDerivatives } from './media';
+import { makeDerivatives, type Derivatives } from './media';
 import { removeQuietly, type UploadPaths } from './storage';
 
 export interface RepairReport {
@@ -37,7 +37,9 @@ export async function repairStorage(
     logger: Logger;
     maxPixels: number;
     /** Sees every record as the repair reads it, before any report is refreshed (services.ts fills the hash index from it). */
-    eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash'>) => void;
+    eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash' | 'file'>) => void;
+    /** Makes derivatives the images' way cannot (a video's poster); undefined: not this one's. */
+    rebuildDerivatives?: (record: Pick<RepairRecord, '_id' | 'file'>, originalPath: string) => Promise<Derivatives> | undefined;
   },
 ): Promise<RepairReport> {
   const report: RepairReport = {
@@ -81,7 +83,8 @@ export async function repairStorage(
       const originalPath = path.join(paths.originals, record.originalFile);
       let rebuilt;
       try {
-        rebuilt = await makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, paths.derivatives, { maxPixels: deps.maxPixels });
+        rebuilt = await (deps.rebuildDerivatives?.(record, originalPath) ??
+          makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, paths.derivatives, { maxPixels: deps.maxPixels }));
       } catch (error) {
         // One original that no longer decodes (damaged on disk, or over a lowered pixel limit)
         // must not stop the archive from starting: it is reported, like a missing original.

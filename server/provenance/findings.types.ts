@@ -184,6 +184,8 @@ export const FINDING_CODES = [
   'duplicate.near_other_source',
   'duplicate.near_same_credit',
   'duplicate.held_earlier',
+  // server/video: a still that matches a frame of a held video.
+  'origin.frame_of_video',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

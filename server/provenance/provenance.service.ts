@@ -57,10 +57,15 @@ const INDEX_SYNC_OVERLAP_MS = 60_000;
 
 export function createProvenanceService<Subject extends ProvenanceSubject, Candidate extends MatchCandidate>(
   records: ProvenanceRecords<Subject, Candidate>,
-  options: { indexSyncMs?: number } = {},
+  options: {
+    indexSyncMs?: number;
+    /** Findings from other capabilities about where the picture comes from (server/video: the frame of a held video). */
+    originFindings?: (image: Subject) => Promise<Finding[]>;
+  } = {},
 ) {
   const index = new HashIndex();
   const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
+  const originFindings = options.originFindings;
   /** Images created from this moment on are read by the next sync; undefined: read them all. */
   let syncFrom: Date | undefined;
   let lastSync = 0;
@@ -152,7 +157,7 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     const image = await records.findById(id);
     if (!image) return [];
     const matched = await findMatches(image.sha256, image.phash, image._id);
-    const findings = findingsFor(image, matched);
+    const findings = [...findingsFor(image, matched), ...((await originFindings?.(image)) ?? [])];
     await records.saveProvenance(id, { findings, badge: overallBadge(findings) });
     if (options.alsoMatches) {
       for (const match of matched) await refresh(match.image._id);
@@ -166,7 +171,12 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     await refresh(id, { alsoMatches: true });
   }
 
-  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, get indexSize() { return index.size; } };
+  /** Held images whose perceptual hash is near `phash` (index only, no database read): a video's frames are checked with it. */
+  function nearImages(phash: string) {
+    return index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE);
+  }
+
+  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, nearImages, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService<Subject extends ProvenanceSubject = ProvenanceSubject, Candidate extends MatchCandidate = MatchCandidate> = ReturnType<typeof createProvenanceService<Subject, Candidate>>;

@@ -21,6 +21,10 @@ const schema = z.object({
   MAX_UPLOAD_MB: positiveInt(50),
   MAX_FILES_PER_UPLOAD: positiveInt(20),
   MAX_MEGAPIXELS: positiveInt(100),
+  MAX_VIDEO_MB: positiveInt(2000),
+  MAX_VIDEO_SECONDS: positiveInt(3600),
+  FFMPEG_PATH: z.string().startsWith('/', 'must be an absolute path to the ffmpeg binary').optional(),
+  FFPROBE_PATH: z.string().startsWith('/', 'must be an absolute path to the ffprobe binary').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Content Credentials: the trust list is a local PEM file, never fetched at run time.
   C2PA_TRUST_ANCHORS: z.string().min(1).optional(),
@@ -46,7 +50,9 @@ export interface Config {
   dbPath: string;
   uploadDir: string;
   mongodbUri?: string;
-  limits: { maxUploadBytes: number; maxFilesPerUpload: number; maxPixels: number };
+  limits: { maxUploadBytes: number; maxFilesPerUpload: number; maxPixels: number; maxVideoBytes: number; maxVideoSeconds: number };
+  /** Where FFmpeg is when not the system's (server/video/ffmpeg.ts chooses). */
+  ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Content Credentials: trust anchors (PEM) the signer must chain to, and whether remote manifests are fetched. */
   c2pa: { trustAnchorsPem?: string; fetchRemote: boolean };
@@ -75,7 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxUploadBytes: value.MAX_UPLOAD_MB * MB,
       maxFilesPerUpload: value.MAX_FILES_PER_UPLOAD,
       maxPixels: value.MAX_MEGAPIXELS * 1_000_000,
+      maxVideoBytes: value.MAX_VIDEO_MB * MB,
+      maxVideoSeconds: value.MAX_VIDEO_SECONDS,
     },
+    ffmpeg: { ffmpegPath: value.FFMPEG_PATH, ffprobePath: value.FFPROBE_PATH },
     logLevel: value.LOG_LEVEL,
     c2pa: { ...(anchors ? { trustAnchorsPem: anchors.pem } : {}), fetchRemote: value.C2PA_FETCH_REMOTE === 'true' },
   };

@@ -1,6 +1,7 @@
 // View-model of the check page's results (views/partials/lookup-results.njk).
 import type { LookupResult } from '../images/lookup.service';
 import { credentialsView, type CredentialsView } from './c2pa.view';
+import type { VideoService } from '../video/video.service';
 import { findingViews, type FindingView } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
 
@@ -27,7 +28,55 @@ export interface LookupView {
   credentials: CredentialsView;
 }
 
-export function lookupView(result: LookupResult, fileName: string): LookupView {
+type VideoLookupResult = Awaited<ReturnType<VideoService['lookup']>>;
+
+export function lookupView(result: LookupResult | VideoLookupResult, fileName: string): LookupView {
+  if ('kind' in result) return videoLookupView(result, fileName);
+  const view = imageLookupView(result, fileName);
+  // A frame of a held video is listed with the picture's other matches, with its timecode.
+  const frames = (result.videoFrames ?? []).map((frame) => ({
+    href: frame.url,
+    kind: `Frame at ${frame.timecode} of a held video (distance ${frame.distance})`,
+    exact: false,
+    distance: frame.distance,
+    credit: frame.credit ?? 'No credit',
+    caption: trimText(frame.caption, 140),
+    source: frame.sourceUrl ? { host: hostOf(frame.sourceUrl) ?? frame.sourceUrl, href: safeHref(frame.sourceUrl) } : undefined,
+    firstSeen: formatDay(frame.heldSince),
+    thumbnailUrl: frame.thumbnailUrl,
+  }));
+  if (frames.length === 0) return view;
+  const framesText = `a frame of ${frames.length === 1 ? 'a held video' : `${frames.length} held videos`}`;
+  return { ...view, summary: result.matches.length === 0 ? `This picture is ${framesText}.` : `${view.summary} It is also ${framesText}.`, matches: [...frames, ...view.matches] };
+}
+
+function videoLookupView(result: VideoLookupResult, fileName: string): LookupView {
+  const stills = result.stills.length;
+  const held = result.heldVideo ? 'The archive holds this exact video. ' : '';
+  return {
+    fileName,
+    summary: `${held}${stills === 0 ? 'The archive holds no still from this video.' : `The archive holds ${stills} still${stills === 1 ? '' : 's'} from this video.`}`,
+    format: result.format.toUpperCase(),
+    dimensions: `${result.width} × ${result.height} px, ${result.durationSeconds} s`,
+    sha256: result.sha256,
+    matches: result.stills.map((still) => ({
+      href: still.url,
+      kind: `Still of the frame at ${still.timecode} (distance ${still.distance})`,
+      exact: false,
+      distance: still.distance,
+      credit: still.credit ?? 'No credit',
+      caption: trimText(still.caption, 140),
+      source: still.sourceUrl ? { host: hostOf(still.sourceUrl) ?? still.sourceUrl, href: safeHref(still.sourceUrl) } : undefined,
+      firstSeen: formatDay(still.heldSince),
+      thumbnailUrl: still.thumbnailUrl,
+    })),
+    findings: [],
+    // Content Credentials are read from pictures; a video's are not read yet.
+    credentials: credentialsView(undefined),
+  };
+}
+
+function imageLookupView(result: LookupResult, fileName: string): LookupView {
   const exact = result.matches.filter((match) => match.kind === 'exact').length;
   const near = result.matches.length - exact;
   const summary =

@@ -3,30 +3,42 @@ import type { ImageProvenance } from '../images/image-provenance';
 import type { ImageService } from '../images/images.service';
 import type { HistoryService } from '../provenance/history.service';
 import { credentialsView } from './c2pa.view';
+import type { VideoService } from '../video/video.service';
+import { isVideoFormat } from '../video/video-format';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
+import { originSteps, sourceVideoViews, videoFactsGroup, videoPageView } from './video-page.view';
 
 export interface ImagePageDeps {
   images: ImageService;
   history: HistoryService;
   provenance: ImageProvenance;
+  video: Pick<VideoService, 'sourcesOf' | 'detailsOf' | 'stillsOf'>;
 }
 
-export async function loadImagePage(deps: ImagePageDeps, id: string, submitted?: Record<string, unknown>) {
+/** `startAt`: the `?t=` a video's page opens at (links from a still's page and from lookups). */
+export async function loadImagePage(deps: ImagePageDeps, id: string, submitted?: Record<string, unknown>, startAt?: number) {
   const { image, articles } = await deps.images.get(id);
-  const [history, metadata, matches] = await Promise.all([
+  const isVideo = isVideoFormat(image.file?.format);
+  const [history, metadata, matches, sources, videoDetails, stills] = await Promise.all([
     deps.history.list(image._id),
     deps.images.metadataOf(image._id),
     deps.provenance.findMatches(image.sha256, image.phash, image._id),
+    // A video's own page shows the stills taken from it; a still's page, the videos it comes from.
+    isVideo ? [] : deps.video.sourcesOf(image._id),
+    isVideo ? deps.video.detailsOf(image._id) : undefined,
+    isVideo ? deps.video.stillsOf(image._id) : [],
   ]);
   return {
     image: imagePageView(image),
-    chain: provenanceChain(image, articles, history.entries),
+    video: videoDetails ? videoPageView(image, videoDetails, stills, startAt) : undefined,
+    sourceVideos: sourceVideoViews(sources),
+    chain: [...originSteps(sources), ...provenanceChain(image, articles, history.entries)],
     chainValid: history.chainValid,
     chainBrokenAt: history.brokenAt,
     chainProblem: history.reason,
     findings: findingViews(image.provenance?.findings as Parameters<typeof findingViews>[0]),
-    groups: metadataGroups(image),
     credentials: credentialsView(image.c2pa as Parameters<typeof credentialsView>[0], image.embedded?.digitalSourceType ?? undefined),
+    groups: videoDetails ? [videoFactsGroup(videoDetails), ...metadataGroups(image)] : metadataGroups(image),
     rawJson: rawMetadataJson(metadata.raw),
     related: relatedViews(matches),
     form: editFormView(image, submitted),

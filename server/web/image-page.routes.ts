@@ -22,7 +22,9 @@ export function createImagePageRouter(deps: ImagePageDeps): Router {
   });
 
   router.get('/images/:id', async (req, res) => {
-    const page = await loadImagePage(deps, req.params.id);
+    // ?t= opens a video at a frame (the links from a still's page and from lookups).
+    const startAt = typeof req.query.t === 'string' && /^\d{1,5}(\.\d{1,3})?$/.test(req.query.t) ? Number(req.query.t) : undefined;
+    const page = await loadImagePage(deps, req.params.id, undefined, startAt);
     res.render('image.njk', { nav: 'gallery', title: page.image.caption || 'Image', saved: req.query.saved === '1', ...page });
   });
 

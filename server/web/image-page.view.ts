@@ -149,7 +149,7 @@ export function metadataGroups(image: Pick<ImageRecord, 'embedded' | 'file'> & {
 }
 
 export interface ChainStep {
-  kind: 'capture' | 'supplier' | 'use' | 'change';
+  kind: 'capture' | 'supplier' | 'use' | 'change' | 'origin';
   title: string;
   when?: string;
   whenIso?: string;

@@ -12,6 +12,11 @@ const CONTENT_TYPES: Record<string, string> = {
   tif: 'image/tiff',
   heic: 'image/heic',
   avif: 'image/avif',
+  // Videos (server/video); sendFile answers Range requests, which the player's seeking needs.
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
 };
 
 export function createMediaRouter(paths: UploadPaths): Router {

@@ -10,6 +10,7 @@ import type { LookupService } from '../images/lookup.service';
 import type { UploadPaths } from '../images/storage';
 import type { UploadLimits } from '../images/upload';
 import type { HistoryService } from '../provenance/history.service';
+import type { VideoService } from '../video/video.service';
 import { createArticlesRouter } from './articles.routes';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
@@ -36,6 +37,7 @@ export interface WebDeps {
   history: HistoryService;
   provenance: ImageProvenance;
   lookup: LookupService;
+  video: VideoService;
 }
 
 export function createWebRouter(deps: WebDeps): Router {

@@ -11,7 +11,8 @@ describe('configuration', () => {
     expect(config.mongodbUri).to.equal(undefined);
     expect(config.dbPath).to.equal(path.resolve('data/db'));
     expect(config.uploadDir).to.equal(path.resolve('uploads'));
-    expect(config.limits).to.deep.equal({ maxUploadBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPixels: 100_000_000 });
+    expect(config.limits).to.deep.equal({ maxUploadBytes: 50 * 1024 * 1024, maxFilesPerUpload: 20, maxPixels: 100_000_000, maxVideoBytes: 2000 * 1024 * 1024, maxVideoSeconds: 3600 });
+    expect(config.ffmpeg).to.deep.equal({ ffmpegPath: undefined, ffprobePath: undefined });
   });
 
   it('reads PORT, DATA_DIR, UPLOAD_DIR, MONGODB_URI and the limits', () => {
@@ -22,6 +23,19 @@ describe('configuration', () => {
     expect(config.mongodbUri).to.equal('mongodb+srv://user:pw@cluster.example/x');
     expect(config.limits.maxUploadBytes).to.equal(10 * 1024 * 1024);
     expect(config.limits.maxPixels).to.equal(40_000_000);
+  });
+
+  it('reads the video limits and FFMPEG_PATH, and refuses a relative FFmpeg path', () => {
+    const config = loadConfig({ MAX_VIDEO_MB: '300', MAX_VIDEO_SECONDS: '600', FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg' });
+    expect(config.limits.maxVideoBytes).to.equal(300 * 1024 * 1024);
+    expect(config.limits.maxVideoSeconds).to.equal(600);
+    expect(config.ffmpeg.ffmpegPath).to.equal('/opt/ffmpeg/bin/ffmpeg');
+    expect(() => loadConfig({ FFMPEG_PATH: 'ffmpeg', MAX_VIDEO_SECONDS: '-1' })).to.throw(ConfigError, /FFMPEG_PATH[\s\S]*|MAX_VIDEO_SECONDS/);
+    try {
+      loadConfig({ FFMPEG_PATH: 'ffmpeg', MAX_VIDEO_SECONDS: '-1' });
+    } catch (error) {
+      expect((error as Error).message).to.include('FFMPEG_PATH').and.to.include('MAX_VIDEO_SECONDS');
+    }
   });
 
   it('treats an empty variable as unset', () => {

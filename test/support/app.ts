@@ -30,6 +30,8 @@ export interface TestAppOptions {
   maxFilesPerUpload?: number;
   /** Content Credentials settings, as the configuration would give them (C2PA_TRUST_ANCHORS, C2PA_FETCH_REMOTE). */
   c2pa?: { trustAnchorsPem?: string; fetchRemote: boolean };
+  maxVideoBytes?: number;
+  maxVideoSeconds?: number;
   /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
   logger?: AppLogger;
 }
@@ -45,8 +47,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
       maxFilesPerUpload: options.maxFilesPerUpload ?? 20,
       maxPixels: options.maxPixels ?? 100_000_000,
+      maxVideoBytes: options.maxVideoBytes ?? 200 * 1024 * 1024,
+      maxVideoSeconds: options.maxVideoSeconds ?? 3600,
     },
     c2pa: options.c2pa ?? { fetchRemote: false },
+    ffmpeg: {},
   };
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
@@ -89,7 +94,7 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** Removes every stored file of a test app (its records are gone after resetDatabase). */
 export async function emptyUploads(app: TestApp): Promise<void> {
-  for (const folder of ['originals', 'derivatives', 'tmp']) {
+  for (const folder of ['originals', 'derivatives', 'tmp', 'video-frames']) {
     await rm(path.join(app.uploadDir, folder), { recursive: true, force: true });
     await mkdir(path.join(app.uploadDir, folder), { recursive: true });
   }
