@@ -21,6 +21,15 @@ const schema = z.object({
   MAX_FILES_PER_UPLOAD: positiveInt(20),
   MAX_MEGAPIXELS: positiveInt(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Accounts, sessions and limits (server/accounts/).
+  PUBLIC_GALLERY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: positiveInt(120),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: positiveInt(5),
+  LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt(20),
+  LOGIN_WINDOW_SECONDS: positiveInt(60),
+  ANONYMOUS_LOOKUPS_PER_MINUTE: positiveInt(10),
 });
 
 export interface Config {
@@ -32,6 +41,19 @@ export interface Config {
   mongodbUri?: string;
   limits: { maxUploadBytes: number; maxFilesPerUpload: number; maxPixels: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  accounts: AccountsConfig;
+}
+
+export interface AccountsConfig {
+  /** Whether anonymous visitors may browse (gallery, image and article pages, /check). */
+  publicGallery: boolean;
+  /** Express's "trust proxy": which proxies' X-Forwarded-* to believe (secure cookies, client address). */
+  trustProxy: string;
+  /** Unset: a secret made once and kept in the database, shared by every app instance. */
+  sessionSecret?: string;
+  sessionIdleMinutes: number;
+  loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
+  anonymousRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -57,5 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPixels: value.MAX_MEGAPIXELS * 1_000_000,
     },
     logLevel: value.LOG_LEVEL,
+    accounts: {
+      publicGallery: value.PUBLIC_GALLERY === 'true',
+      trustProxy: value.TRUST_PROXY,
+      sessionSecret: value.SESSION_SECRET,
+      sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
+      loginThrottle: { perAccount: value.LOGIN_ATTEMPTS_PER_ACCOUNT, perAddress: value.LOGIN_ATTEMPTS_PER_ADDRESS, windowSeconds: value.LOGIN_WINDOW_SECONDS },
+      anonymousRequestsPerMinute: value.ANONYMOUS_LOOKUPS_PER_MINUTE,
+    },
   };
 }

@@ -2,7 +2,7 @@
 // and never a stack trace or an internal message for a 500.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, normalizeError } from './errors';
+import { AppError, BadRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, normalizeError } from './errors';
 import type { Logger } from './logger';
 
 const multerMessages: Record<string, (field?: string) => AppError> = {
@@ -46,6 +46,8 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFoundError('There is nothing at this address.'));
 };
 
+const PAGE_TITLES: Record<number, string> = { 401: 'Sign-in needed', 403: 'Not allowed', 404: 'Not found', 429: 'Too many attempts' };
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (rawError, req, res, _next) => {
     const error = toAppError(rawError);
@@ -56,10 +58,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     res.status(error.status);
+    if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer realm="provenance-archive"');
     if (wantsJson(req)) {
       res.json({ error: { code: error.code, message, ...(error.expose && error.details ? { details: error.details } : {}) } });
       return;
     }
-    res.render('error.njk', { status: error.status, code: error.code, message, title: error.status === 404 ? 'Not found' : 'Error' });
+    res.render('error.njk', { status: error.status, code: error.code, message, title: PAGE_TITLES[error.status] ?? 'Error', signIn: error.status === 401 || error.status === 403 });
   };
 }
