@@ -16,7 +16,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { DEFAULT_DB_NAME } from '../server/db/connection';
 import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/index';
-import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/gallery/gallery.query';
+import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/images/gallery.query';
 import { ImageModel } from '../server/images/image.model';
 import { CARD_PROJECTION } from '../server/images/images.service';
 import { fill, syntheticRecord } from './gallery.bench';

@@ -6,7 +6,7 @@
  * timed against the database directly, so a slow page can be traced to the query that makes it slow.
  *
  * Requests carry a browser's Accept and Accept-Encoding headers. The gallery keeps rendered views in
- * a page cache (server/gallery/page-cache.ts), so repeated requests for one view are mostly cache
+ * a page cache (server/web/page-cache.ts), so repeated requests for one view are mostly cache
  * hits; each row prints its share of hits, and the "varied" row spreads requests over 1,200 views
  * to measure the render path itself (not one of the issue's targets, printed as info).
  *
@@ -23,7 +23,7 @@ import mongoose from 'mongoose';
 import { ArticleModel } from '../server/articles/article.model';
 import { DEFAULT_DB_NAME } from '../server/db/connection';
 import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/index';
-import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/gallery/gallery.query';
+import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/images/gallery.query';
 import { keywordsOf, creditKeyOf } from '../server/images/declared';
 import { ImageModel } from '../server/images/image.model';
 import { CARD_PROJECTION } from '../server/images/images.service';

@@ -5,7 +5,7 @@ import { closeMetadataReaders } from './images/metadata';
 import { repairStorage } from './images/repair';
 import { ensureUploadDirs, uploadPaths } from './images/storage';
 import { createHistoryService } from './provenance/history.service';
-import { createLookupService } from './provenance/lookup.service';
+import { createLookupService } from './images/lookup.service';
 import { createProvenanceService } from './provenance/provenance.service';
 import os from 'node:os';
 import pLimit from 'p-limit';

@@ -117,7 +117,7 @@ const imageSchema = new Schema(
   { timestamps: true, minimize: false },
 );
 
-// Each index serves a query the pages or the API make; see server/gallery/gallery.query.ts.
+// Each index serves a query the pages or the API make; see server/images/gallery.query.ts.
 imageSchema.index({ createdAt: -1, _id: -1 });
 // Filters are equality on the leading field, then the gallery's sort (newest first, _id breaking ties),
 // so one index both selects and orders the page.

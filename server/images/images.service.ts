@@ -1,7 +1,7 @@
 // Reading and editing image records. Ingest lives in ingest.service.ts.
 import mongoose from 'mongoose';
 import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import { galleryFilter, gallerySort, type GalleryQuery } from '../gallery/gallery.query';
+import { galleryFilter, gallerySort, type GalleryQuery } from './gallery.query';
 import type { HistoryService } from '../provenance/history.service';
 import type { ProvenanceService } from '../provenance/provenance.service';
 import { BadRequestError, NotFoundError } from '../shared/errors';

@@ -1,7 +1,7 @@
 // The images JSON API. Routes are thin: middleware chain, one service call, a response.
 import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
-import { parseGalleryQuery } from '../gallery/gallery.query';
+import { parseGalleryQuery } from './gallery.query';
 import { actorOf } from '../shared/actor';
 import { BadRequestError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';

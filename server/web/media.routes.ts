@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { BadRequestError, NotFoundError } from '../shared/errors';
-import { fileExists, isStoredFileName, type UploadPaths } from './storage';
+import { fileExists, isStoredFileName, type UploadPaths } from '../images/storage';
 
 const CONTENT_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import request from 'supertest';
-import { createPageCache, type RenderedPage } from '../../server/gallery/page-cache';
+import { createPageCache, type RenderedPage } from '../../server/web/page-cache';
 import { ImageModel } from '../../server/images/image.model';
 import { emptyUploads, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 

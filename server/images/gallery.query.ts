@@ -1,8 +1,8 @@
 // The gallery's filters and sort orders, read from a query string and turned into a MongoDB query.
 // Pure. Every filter here is served by an index declared in server/images/image.model.ts.
 import mongoose from 'mongoose';
-import { VERIFICATION_STATUSES, type VerificationStatus } from '../images/image.model';
-import { creditKeyOf, keywordsOf } from '../images/declared';
+import { VERIFICATION_STATUSES, type VerificationStatus } from './image.model';
+import { creditKeyOf, keywordsOf } from './declared';
 import { BadRequestError } from '../shared/errors';
 
 export const SORTS = ['newest', 'oldest', 'captured'] as const;

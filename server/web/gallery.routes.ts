@@ -2,11 +2,11 @@
 import { Router, type Application } from 'express';
 import type { AppDeps } from '../app';
 import { articlesGeneration } from '../articles/article.model';
-import { createArticlesRouter } from '../articles/articles.routes';
+import { createArticlesRouter } from './articles.routes';
 import { imagesGeneration } from '../images/image.model';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
-import { galleryQueryString, parseGalleryQuery } from './gallery.query';
+import { galleryQueryString, parseGalleryQuery } from '../images/gallery.query';
 import { createImagePageRouter } from './image-page.routes';
 import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';

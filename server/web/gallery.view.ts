@@ -5,7 +5,7 @@ import { VERIFICATION_STATUSES, type ImageRecord } from '../images/image.model';
 import { derivativeUrl } from '../images/images.serialize';
 import { provenanceBadge, statusBadge, type BadgeView } from './badges';
 import { formatDay, formatInteger, isoString, trimText } from './format';
-import { galleryQueryString, SORTS, type GalleryQuery } from './gallery.query';
+import { galleryQueryString, SORTS, type GalleryQuery } from '../images/gallery.query';
 
 export interface CardView {
   id: string;

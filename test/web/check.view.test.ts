@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { lookupView } from '../../server/gallery/check.view';
-import type { LookupMatch, LookupResult } from '../../server/provenance/lookup.service';
+import { lookupView } from '../../server/web/check.view';
+import type { LookupMatch, LookupResult } from '../../server/images/lookup.service';
 
 function match(kind: 'exact' | 'near', n: number): LookupMatch {
   const imageId = String(n).padStart(24, '0');

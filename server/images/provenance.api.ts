@@ -1,10 +1,10 @@
 // Provenance API: the per-image report, the hash-chained history, and the lookup of any file.
 import { Router } from 'express';
 import type { AppDeps } from '../app';
-import { parseImageId } from '../images/images.service';
-import { ImageModel } from '../images/image.model';
-import { removeQuietly } from '../images/storage';
-import { createUploadMiddleware, uploadedFiles } from '../images/upload';
+import { parseImageId } from './images.service';
+import { ImageModel } from './image.model';
+import { removeQuietly } from './storage';
+import { createUploadMiddleware, uploadedFiles } from './upload';
 import { BadRequestError, NotFoundError } from '../shared/errors';
 
 export function createProvenanceApiRouter({ config, paths, history, lookup }: AppDeps): Router {

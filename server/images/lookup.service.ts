@@ -1,11 +1,11 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
 import type { LimitFunction } from 'p-limit';
-import { analyseFile, type AnalysisLimits } from '../images/analyse';
-import { derivativeUrl } from '../images/images.serialize';
-import type { Finding } from './findings.types';
-import { computeFindings } from './findings';
-import type { ProvenanceService } from './provenance.service';
+import { analyseFile, type AnalysisLimits } from './analyse';
+import { derivativeUrl } from './images.serialize';
+import type { Finding } from '../provenance/findings.types';
+import { computeFindings } from '../provenance/findings';
+import type { ProvenanceService } from '../provenance/provenance.service';
 
 export interface LookupMatch {
   imageId: string;

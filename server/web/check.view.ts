@@ -1,5 +1,5 @@
 // View-model of the check page's results (views/partials/lookup-results.njk).
-import type { LookupResult } from '../provenance/lookup.service';
+import type { LookupResult } from '../images/lookup.service';
 import { findingViews, type FindingView } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
 

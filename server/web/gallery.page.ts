@@ -3,7 +3,7 @@ import { ArticleModel, articlesGeneration } from '../articles/article.model';
 import type { ImageService } from '../images/images.service';
 import { trimText } from './format';
 import { cardView, CARD_SIZES, filterView, paginationView } from './gallery.view';
-import type { GalleryQuery } from './gallery.query';
+import type { GalleryQuery } from '../images/gallery.query';
 
 /** The article filter lists the most recent articles; more would make the select unusable anyway. */
 const ARTICLE_CHOICES = 200;

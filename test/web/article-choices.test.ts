@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ArticleModel } from '../../server/articles/article.model';
 import { findOrCreateArticle } from '../../server/articles/articles.service';
-import { articleChoices } from '../../server/gallery/gallery.page';
+import { articleChoices } from '../../server/web/gallery.page';
 import { resetDatabase } from '../support/app';
 
 describe('gallery article filter choices', () => {

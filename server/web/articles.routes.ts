@@ -1,10 +1,10 @@
 // Article pages: the list, one article's images in printed order with their printed lines, and the
 // form that records an image the article printed or described without the archive holding its file.
 import { Router } from 'express';
-import { loadArticleList, loadArticlePage } from '../gallery/articles.page';
+import { loadArticleList, loadArticlePage } from './articles.page';
 import { actorOf } from '../shared/actor';
 import { toAppError } from '../shared/error-handler';
-import { createDescribedImage, readDescribedImage } from './described-images.service';
+import { createDescribedImage, readDescribedImage } from '../articles/described-images.service';
 
 function formValues(body: Record<string, unknown>): Record<string, string> {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');

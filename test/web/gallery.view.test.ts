@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { cardView, filterView, paginationView, srcsetOf } from '../../server/gallery/gallery.view';
-import { parseGalleryQuery } from '../../server/gallery/gallery.query';
+import { cardView, filterView, paginationView, srcsetOf } from '../../server/web/gallery.view';
+import { parseGalleryQuery } from '../../server/images/gallery.query';
 import type { ImageRecord } from '../../server/images/image.model';
 
 function record(overrides: Partial<ImageRecord> = {}): ImageRecord {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { ArticleRecord } from '../../server/articles/article.model';
-import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson } from '../../server/gallery/image-page.view';
+import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson } from '../../server/web/image-page.view';
 import type { ImageRecord } from '../../server/images/image.model';
 import type { HistoryEntryView } from '../../server/provenance/history.service';
 
