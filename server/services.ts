@@ -4,6 +4,7 @@ import { createIngestService } from './images/ingest.service';
 import { closeMetadataReaders } from './images/metadata';
 import { repairStorage } from './images/repair';
 import { ensureUploadDirs, uploadPaths } from './images/storage';
+import { createAccountsCapability } from './accounts/accounts.capability';
 import { createHistoryService } from './provenance/history.service';
 import { createLookupService } from './images/lookup.service';
 import { createProvenanceService } from './provenance/provenance.service';
@@ -16,7 +17,7 @@ import { createWritesInFlight } from './shared/writes-in-flight';
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'>, logger: Logger) {
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'>, logger: Logger) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
   const limits = { maxPixels: config.limits.maxPixels };
@@ -29,7 +30,9 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger, writes });
   const images = createImageService({ ingest, history, provenance, writes });
   const lookup = createLookupService({ provenance, limits, imageWork });
+  const accounts = await createAccountsCapability(config.accounts, logger);
   return {
+    accounts,
     paths,
     history,
     provenance,

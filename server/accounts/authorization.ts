@@ -145,3 +145,24 @@ export function authorize(options: { publicGallery: boolean }): RequestHandler {
     next(new ForbiddenError(`Your role (${principal.role}) may not do this; it needs ${route.access === 'public' || route.access === 'everyone' ? 'a signed-in account' : `the ${route.access} role or higher`}.`, { code: 'role_too_low' }));
   };
 }
+
+const CAPABILITY_REFUSALS: Record<Capability, string> = {
+  setVerificationStatus: 'Only a verifier (or an admin) may set or clear a verification status: the person who supplied or captioned an image is not the one who verifies it.',
+  seeOriginals: 'Sign in to see original files.',
+  seeRawMetadata: 'Sign in to see the file’s whole metadata.',
+  seeActorEmails: 'Sign in to see who made each change.',
+  unlimitedLookups: 'Sign in as an editor for unlimited lookups.',
+  edit: 'Only editors, verifiers and admins may change records.',
+};
+
+/** Throws 403 (401 for anonymous) when the principal lacks the capability. */
+export function requireCapability(principal: Principal, capability: Capability): void {
+  if (can(principal, capability)) return;
+  if (principal.kind !== 'account') throw new UnauthorizedError(CAPABILITY_REFUSALS[capability], { code: 'sign_in_required' });
+  throw new ForbiddenError(CAPABILITY_REFUSALS[capability], { code: 'role_too_low', details: { capability, needs: CAPABILITIES[capability] } });
+}
+
+/** A patch that touches the verification status needs the verifier role, whatever else it changes. */
+export function touchesVerificationStatus(patch: { status?: unknown; statusNote?: unknown; evidenceUrl?: unknown }): boolean {
+  return patch.status !== undefined || patch.statusNote !== undefined || patch.evidenceUrl !== undefined;
+}

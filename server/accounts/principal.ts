@@ -18,13 +18,17 @@ export type Principal =
   /** A bearer token was sent but cannot be used; `reason` says why (revoked, expired, unknown). */
   | { kind: 'invalid'; reason: string };
 
-/** The authenticated author of a change, as every history entry records it. */
-export interface Actor {
-  accountId: string;
-  email: string;
-  name: string;
-  via: 'session' | 'token';
-  tokenName?: string;
+/**
+ * The author of a change, as every history entry records it: an authenticated account (through a
+ * session or a named token), or a script run on the server itself (no account: the demo seed).
+ */
+export type Actor =
+  | { accountId: string; email: string; name: string; via: 'session' | 'token'; tokenName?: string }
+  | { accountId?: undefined; email?: undefined; name: string; via: 'script'; tokenName?: undefined };
+
+/** For a command run on the server (it has the data folder, so it is trusted as the archive itself). */
+export function scriptActor(name: string): Actor {
+  return { name, via: 'script' };
 }
 
 const ANONYMOUS: Principal = { kind: 'anonymous' };

@@ -7,6 +7,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors'
 import { ArticleModel, type ArticleRecord } from './article.model';
 import { findOrCreateArticle } from './articles.service';
 import { DescribedImageModel, type DescribedImageRecord } from './described-image.model';
+import type { Actor } from '../accounts/principal';
 
 export interface NewDescribedImage extends DeclaredUpload {
   description?: string;
@@ -37,7 +38,7 @@ function describedId(id: string): mongoose.Types.ObjectId {
   return new mongoose.Types.ObjectId(id);
 }
 
-export async function createDescribedImage(input: NewDescribedImage, actor: string): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
+export async function createDescribedImage(input: NewDescribedImage, actor: Actor): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
   const article = input.articleId ? await ArticleModel.findById(input.articleId).lean<ArticleRecord>() : await findOrCreateArticle(input.article!);
   if (!article) throw new NotFoundError('No article with this id.');
   const { fields } = input;
@@ -50,7 +51,7 @@ export async function createDescribedImage(input: NewDescribedImage, actor: stri
     sourceUrl: fields.sourceUrl,
     sourceNote: fields.sourceNote,
     claimedDate: fields.claimedDate,
-    addedBy: actor,
+    addedBy: actor.name,
   });
   return { described: created.toObject() as DescribedImageRecord, article };
 }

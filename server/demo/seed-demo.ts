@@ -16,6 +16,7 @@ import type { HashedUpload } from '../images/upload';
 import { createServices } from '../services';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
+import { scriptActor } from '../accounts/principal';
 
 const ARTICLE = {
   articleHeadline: 'What happened to the North Korean troops fighting Ukraine on the frontline?',
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
       const bytes = await readFile(file);
       const upload = { path: file, size: bytes.length, originalname: `${image.label} (stand-in).jpg`, sha256: createHash('sha256').update(bytes).digest('hex') } as HashedUpload;
       const declared = readDeclaredUpload({ ...ARTICLE, printedLine: image.printedLine, sourceNote: image.sourceNote }, splitPrintedLine);
-      const result = await services.images.ingest(upload, declared, 'demo-seed');
+      const result = await services.images.ingest(upload, declared, scriptActor('demo seed'));
       logger.info(`${result.outcome === 'created' ? 'Added' : 'Already held'}: ${declared.fields.caption} (${declared.fields.credit}) → /images/${String(result.image._id)}`);
       await rm(file, { force: true });
     }
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     for (const entry of DESCRIBED) {
       // Seeding twice must not record the same image twice.
       const earlier = await DescribedImageModel.exists({ article: article._id, description: entry.description });
-      if (!earlier) await createDescribedImage(readDescribedImage(entry, String(article._id)), 'demo-seed');
+      if (!earlier) await createDescribedImage(readDescribedImage(entry, String(article._id)), scriptActor('demo seed'));
       logger.info(`${earlier ? 'Already recorded' : 'Recorded without a file'}: ${entry.description}`);
     }
   } finally {

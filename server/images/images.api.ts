@@ -2,7 +2,9 @@
 import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from './gallery.query';
-import { actorOf } from '../shared/actor';
+import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
+import { actorOf, principalOf } from '../accounts/principal';
+import { imageJsonFor } from '../accounts/visibility';
 import { BadRequestError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import type { AppDeps } from '../app';
@@ -44,7 +46,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
 
   router.get('/api/images/:id', async (req, res) => {
     const { image, articles } = await images.get(req.params.id);
-    res.json(imageJson(image, articles));
+    res.json(imageJsonFor(principalOf(req), imageJson(image, articles)));
   });
 
   router.get('/api/images/:id/metadata', async (req, res) => {
@@ -53,6 +55,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
 
   router.patch('/api/images/:id', async (req, res) => {
     const patch = readImagePatch(req.body);
+    if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
     const updated = await images.update(req.params.id, patch, actorOf(req));
     res.json(imageJson(updated, await articlesOf(updated)));
   });

@@ -10,6 +10,7 @@ import { ImageMetadataModel, ImageModel, VERIFICATION_STATUSES, type ImageRecord
 import { declaredRecord, type IngestService } from './ingest.service';
 import { keywordsOf } from './declared';
 import type { WritesInFlight } from '../shared/writes-in-flight';
+import type { Actor } from '../accounts/principal';
 
 /** What a gallery card, an article entry and an API list item show; nothing more, because the
  *  driver decodes every field of every card on each page (whole `declared` and `file` objects,
@@ -139,7 +140,7 @@ export function createImageService(deps: ImageServiceDeps) {
     return metadata;
   }
 
-  async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
+  async function update(id: string, patch: ImagePatch, actor: Actor): Promise<ImageRecord> {
     const image = await findImage(id);
     const declared = { ...image.declared } as Record<string, unknown>;
     const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
@@ -177,7 +178,8 @@ export function createImageService(deps: ImageServiceDeps) {
       else set[`status.${key}`] = next;
     }
     if (statusChanges.length > 0) {
-      set['status.setBy'] = actor;
+      set['status.setBy'] = actor.name;
+      set['status.setById'] = actor.accountId ?? null;
       set['status.setAt'] = new Date();
     }
     if (changes.length === 0 && statusChanges.length === 0) return image;
@@ -194,7 +196,7 @@ export function createImageService(deps: ImageServiceDeps) {
     get,
     rawMetadata,
     metadataOf,
-    update: (id: string, patch: ImagePatch, actor: string) => deps.writes.track(() => update(id, patch, actor)),
+    update: (id: string, patch: ImagePatch, actor: Actor) => deps.writes.track(() => update(id, patch, actor)),
   };
 }
 

@@ -21,6 +21,7 @@ import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model'
 import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
+import type { Actor } from '../accounts/principal';
 
 export interface IngestResult {
   outcome: 'created' | 'existing';
@@ -63,7 +64,7 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   /** Records a new use (caption, credit, article) of an image the archive already holds. */
-  async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: string): Promise<ImageRecord> {
+  async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: Actor): Promise<ImageRecord> {
     const { fields } = declared;
     if (!fields.caption && !fields.credit && !fields.printedLine && !declared.article && !declared.articleId) return image;
     const articleRecord = await articleOf(declared);
@@ -80,7 +81,7 @@ export function createIngestService(deps: IngestDeps) {
       caption: fields.caption,
       credit: fields.credit,
       addedAt: declared.useAddedAt ?? new Date(),
-      addedBy: actor,
+      addedBy: actor.name,
     };
     await ImageModel.updateOne({ _id: image._id }, { $push: { uses: use } });
     await history.append(image._id, {
@@ -92,7 +93,7 @@ export function createIngestService(deps: IngestDeps) {
     return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
   }
 
-  async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     try {
       if (!declaredByUploader.describedImage) return await ingestFile(upload, declaredByUploader, actor);
       // A file for an image the archive only had described: claimed before any work, so that two
@@ -112,13 +113,13 @@ export function createIngestService(deps: IngestDeps) {
     }
   }
 
-  async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
     return existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : storeNew(upload, declared, actor);
   }
 
   /** The image's own history keeps that it was first known only from the article. */
-  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageRecord, actor: string): Promise<void> {
+  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageRecord, actor: Actor): Promise<void> {
     await history.append(imageId, {
       type: 'described_image_fulfilled',
       actor,
@@ -132,7 +133,7 @@ export function createIngestService(deps: IngestDeps) {
     });
   }
 
-  async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     const { analysis, derivatives } = await imageWork(async () => {
       // An HEIC file is decoded once for both steps (and its pixels let go when they are done).
       const media = { ...limits, hevcDecodes: new Map() };
@@ -172,7 +173,7 @@ export function createIngestService(deps: IngestDeps) {
         hasGps: Boolean(analysis.embedded.gps),
         c2pa: analysis.c2pa,
         uses: articleRecord || fields.printedLine
-          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor }]
+          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor.name }]
           : [],
         keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
       });
@@ -205,7 +206,7 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   return {
-    ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: string) => deps.writes.track(() => ingest(upload, declared, actor)),
+    ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: Actor) => deps.writes.track(() => ingest(upload, declared, actor)),
   };
 }
 

@@ -6,6 +6,9 @@ import { ImageModel } from './image.model';
 import { removeQuietly } from './storage';
 import { createUploadMiddleware, uploadedFiles } from './upload';
 import { BadRequestError, NotFoundError } from '../shared/errors';
+import { principalOf } from '../accounts/principal';
+import { findingsFor, historyFor } from '../accounts/visibility';
+import type { Finding } from '../provenance/findings.types';
 
 export function createProvenanceApiRouter({ config, paths, history, lookup }: AppDeps): Router {
   const router = Router();
@@ -14,13 +17,13 @@ export function createProvenanceApiRouter({ config, paths, history, lookup }: Ap
   router.get('/api/images/:id/provenance', async (req, res) => {
     const image = await ImageModel.findById(parseImageId(req.params.id), { provenance: 1 }).lean();
     if (!image) throw new NotFoundError('No image with this id is in the archive.');
-    res.json({ imageId: String(image._id), badge: image.provenance?.badge ?? 'neutral', computedAt: image.provenance?.computedAt ?? null, findings: image.provenance?.findings ?? [] });
+    res.json({ imageId: String(image._id), badge: image.provenance?.badge ?? 'neutral', computedAt: image.provenance?.computedAt ?? null, findings: findingsFor(principalOf(req), (image.provenance?.findings ?? []) as Finding[]) });
   });
 
   router.get('/api/images/:id/history', async (req, res) => {
     const imageId = parseImageId(req.params.id);
     if (!(await ImageModel.exists({ _id: imageId }))) throw new NotFoundError('No image with this id is in the archive.');
-    res.json(await history.list(imageId));
+    res.json(historyFor(principalOf(req), await history.list(imageId)));
   });
 
   router.post('/api/lookup', upload, async (req, res) => {

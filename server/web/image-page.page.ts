@@ -1,15 +1,33 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
 import type { AppDeps } from '../app';
+import { can } from '../accounts/authorization';
+import type { Principal } from '../accounts/principal';
+import { findingsFor, historyFor, publicGps } from '../accounts/visibility';
+import type { ImageRecord } from '../images/image.model';
+import type { Finding } from '../provenance/findings.types';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 
-export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, submitted?: Record<string, unknown>) {
-  const { image, articles } = await deps.images.get(id);
-  const [history, metadata, matches] = await Promise.all([
+/** What the principal may not see is taken out before any view is built from the record. */
+function imageFor(principal: Principal, image: ImageRecord): ImageRecord {
+  if (can(principal, 'seeOriginals')) return image;
+  const embedded = image.embedded ? { ...image.embedded, gps: publicGps(image.embedded.gps) ?? undefined } : image.embedded;
+  const findings = findingsFor(principal, (image.provenance?.findings ?? []) as Finding[]);
+  return { ...image, embedded, provenance: image.provenance ? { ...image.provenance, findings } : image.provenance } as ImageRecord;
+}
+
+export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, principal: Principal, submitted?: Record<string, unknown>) {
+  const stored = await deps.images.get(id);
+  const image = imageFor(principal, stored.image);
+  const { articles } = stored;
+  const seesRaw = can(principal, 'seeRawMetadata');
+  const [fullHistory, metadata, matches] = await Promise.all([
     deps.history.list(image._id),
-    deps.images.metadataOf(image._id),
+    seesRaw ? deps.images.metadataOf(image._id) : undefined,
     deps.provenance.findMatches(image.sha256, image.phash, image._id),
   ]);
+  const history = historyFor(principal, fullHistory);
   return {
+    gpsRounded: !can(principal, 'seeOriginals') && Boolean(stored.image.embedded?.gps),
     image: imagePageView(image),
     chain: provenanceChain(image, articles, history.entries),
     chainValid: history.chainValid,
@@ -17,7 +35,7 @@ export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | '
     chainProblem: history.reason,
     findings: findingViews(image.provenance?.findings as Parameters<typeof findingViews>[0]),
     groups: metadataGroups(image),
-    rawJson: rawMetadataJson(metadata.raw),
+    rawJson: metadata ? rawMetadataJson(metadata.raw) : undefined,
     related: relatedViews(matches),
     form: editFormView(image, submitted),
   };

@@ -1,7 +1,8 @@
 // The image page and its edit form (POST, then redirect back: a reload never re-submits).
 import { Router } from 'express';
 import type { AppDeps } from '../app';
-import { actorOf } from '../shared/actor';
+import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
+import { actorOf, principalOf } from '../accounts/principal';
 import { NotFoundError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readImagePatch } from '../images/images.service';
@@ -23,7 +24,7 @@ export function createImagePageRouter(deps: AppDeps): Router {
   });
 
   router.get('/images/:id', async (req, res) => {
-    const page = await loadImagePage(deps, req.params.id);
+    const page = await loadImagePage(deps, req.params.id, principalOf(req));
     res.render('image.njk', { nav: 'gallery', title: page.image.caption || 'Image', saved: req.query.saved === '1', ...page });
   });
 
@@ -31,12 +32,13 @@ export function createImagePageRouter(deps: AppDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const patch = readImagePatch(patchBodyOf(body));
+      if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
       await deps.images.update(req.params.id, patch, actorOf(req));
     } catch (rawError) {
       const error = toAppError(rawError);
       // A refused edit is shown beside the form with what was typed; anything else is a real failure.
       if (error.status !== 400 || !error.expose) throw rawError;
-      const page = await loadImagePage(deps, req.params.id, body);
+      const page = await loadImagePage(deps, req.params.id, principalOf(req), body);
       const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
       res.status(400).render('image.njk', { nav: 'gallery', title: page.image.caption || 'Image', editError: { message: error.message, field }, ...page });
       return;

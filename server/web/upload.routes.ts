@@ -8,7 +8,7 @@ import { splitPrintedLine } from '../credits/credit-parser';
 import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
 import { removeQuietly } from '../images/storage';
 import { createUploadMiddleware, uploadedFiles } from '../images/upload';
-import { actorOf } from '../shared/actor';
+import { actorOf } from '../accounts/principal';
 import { toAppError } from '../shared/error-handler';
 import { describedNotice, uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp } from '../../server/app';
+import type { Role } from '../../server/accounts/roles';
 import { createServices, type Services } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
 
@@ -15,8 +16,22 @@ export function fixture(name: string): string {
   return path.join(FIXTURES, name);
 }
 
+/** Credentials of an account made for a test: send `header` (or `token` as a bearer). */
+export interface TestCredentials {
+  role: Role;
+  accountId: string;
+  email: string;
+  name: string;
+  token: string;
+  header: { Authorization: string };
+}
+
 export interface TestApp {
   url: string;
+  /** A new account with this role and an API token for it (the account has no password). */
+  actAs(role: Role, name?: string): Promise<TestCredentials>;
+  /** A new account with this role and a password, for signing in through /login. */
+  accountWithPassword(role: Role, name?: string): Promise<{ email: string; password: string; name: string; accountId: string }>;
   server: http.Server;
   services: Services;
   uploadDir: string;
@@ -28,7 +43,15 @@ export interface TestAppOptions {
   maxUploadBytes?: number;
   maxPixels?: number;
   maxFilesPerUpload?: number;
+  publicGallery?: boolean;
+  /** Failed sign-ins allowed per account in the window; the window in seconds. */
+  loginAttempts?: number;
+  loginWindowSeconds?: number;
+  anonymousRequestsPerMinute?: number;
 }
+
+export const TEST_PASSWORD = 'correct horse battery staple 7';
+let accountCounter = 0;
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'archive-test-uploads-'));
@@ -38,6 +61,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 * 1024,
       maxFilesPerUpload: options.maxFilesPerUpload ?? 20,
       maxPixels: options.maxPixels ?? 100_000_000,
+    },
+    accounts: {
+      publicGallery: options.publicGallery ?? true,
+      trustProxy: 'loopback',
+      sessionIdleMinutes: 30,
+      loginThrottle: { perAccount: options.loginAttempts ?? 5, perAddress: 1000, windowSeconds: options.loginWindowSeconds ?? 60 },
+      anonymousRequestsPerMinute: options.anonymousRequestsPerMinute ?? 1000,
     },
   };
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
@@ -53,6 +83,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     services,
     uploadDir,
     app,
+    async actAs(role, name) {
+      accountCounter += 1;
+      const email = `${role}-${process.pid}-${accountCounter}@test.example`;
+      const account = await services.accounts.accounts.createAccount({ email, role, name: name ?? `Test ${role} ${accountCounter}` });
+      const { token } = await services.accounts.accounts.issueToken(account._id, { name: 'test' });
+      return { role, accountId: String(account._id), email, name: account.name, token, header: { Authorization: `Bearer ${token}` } };
+    },
+    async accountWithPassword(role, name) {
+      accountCounter += 1;
+      const email = `${role}-${process.pid}-${accountCounter}@test.example`;
+      const account = await services.accounts.accounts.createAccount({ email, role, name: name ?? `Test ${role} ${accountCounter}`, password: TEST_PASSWORD });
+      return { email, password: TEST_PASSWORD, name: account.name, accountId: String(account._id) };
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
