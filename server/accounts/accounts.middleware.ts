@@ -92,7 +92,7 @@ export function createAccountsMiddleware(deps: { accounts: AccountsService; conn
   router.use((req, res, next) => {
     const principal = principalOf(req);
     // Templates call csrfToken() only in forms that post, so a page without one makes no session.
-    res.locals.csrfToken = () => generateToken(req);
+    res.locals.csrfToken = () => (req.session ? generateToken(req) : '');
     res.locals.viewer = {
       signedIn: principal.kind === 'account',
       name: principal.kind === 'account' ? principal.account.name : undefined,

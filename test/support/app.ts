@@ -5,6 +5,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import request from 'supertest';
+import { ROLES } from '../../server/accounts/roles';
 import { createApp } from '../../server/app';
 import type { Role } from '../../server/accounts/roles';
 import { createServices, type Services } from '../../server/services';
@@ -28,6 +30,10 @@ export interface TestCredentials {
 
 export interface TestApp {
   url: string;
+  /** One account per role, made at start (accounts survive resetDatabase). */
+  credentials: Record<Role, TestCredentials>;
+  /** An HTTP client that sends this role's API token with every request. */
+  as(role: Role): ReturnType<typeof request.agent>;
   /** A new account with this role and an API token for it (the account has no password). */
   actAs(role: Role, name?: string): Promise<TestCredentials>;
   /** A new account with this role and a password, for signing in through /login. */
@@ -77,19 +83,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const makeCredentials = async (role: Role, name?: string): Promise<TestCredentials> => {
+    accountCounter += 1;
+    const email = `${role}-${process.pid}-${accountCounter}@test.example`;
+    const account = await services.accounts.accounts.createAccount({ email, role, name: name ?? `Test ${role} ${accountCounter}` });
+    const { token } = await services.accounts.accounts.issueToken(account._id, { name: 'test' });
+    return { role, accountId: String(account._id), email, name: account.name, token, header: { Authorization: `Bearer ${token}` } };
+  };
+  const credentials = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await makeCredentials(role)] as const))) as Record<Role, TestCredentials>;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    credentials,
+    as: (role) => request.agent(url).set(credentials[role].header),
     server,
     services,
     uploadDir,
     app,
-    async actAs(role, name) {
-      accountCounter += 1;
-      const email = `${role}-${process.pid}-${accountCounter}@test.example`;
-      const account = await services.accounts.accounts.createAccount({ email, role, name: name ?? `Test ${role} ${accountCounter}` });
-      const { token } = await services.accounts.accounts.issueToken(account._id, { name: 'test' });
-      return { role, accountId: String(account._id), email, name: account.name, token, header: { Authorization: `Bearer ${token}` } };
-    },
+    actAs: makeCredentials,
     async accountWithPassword(role, name) {
       accountCounter += 1;
       const email = `${role}-${process.pid}-${accountCounter}@test.example`;
@@ -104,9 +115,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-/** Empties every collection of the test database (between tests that must not see each other's data). */
-export async function resetDatabase(): Promise<void> {
-  await Promise.all(Object.values(mongoose.models).map((model) => model.deleteMany({})));
+/** Accounts and their tokens: kept by resetDatabase, so each test app's role accounts stay usable. */
+const ACCOUNT_MODELS = new Set(['Account', 'ApiToken']);
+
+/**
+ * Empties every collection of the test database (between tests that must not see each other's
+ * data), except accounts and tokens unless `accounts` is set.
+ */
+export async function resetDatabase(options: { accounts?: boolean } = {}): Promise<void> {
+  const models = Object.values(mongoose.models).filter((model) => options.accounts || !ACCOUNT_MODELS.has(model.modelName));
+  await Promise.all(models.map((model) => model.deleteMany({})));
 }
 
 /** Every file under the upload folder, relative to it: for asserting that nothing was left behind. */
