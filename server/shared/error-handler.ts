@@ -46,16 +46,39 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFoundError('There is nothing at this address.'));
 };
 
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function drained(req: Request): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}
+
 const PAGE_TITLES: Record<number, string> = { 401: 'Sign-in needed', 403: 'Not allowed', 404: 'Not found', 429: 'Too many attempts' };
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (rawError, req, res, _next) => {
+  return async (rawError, req, res, _next) => {
     const error = toAppError(rawError);
     if (error.status >= 500) logger.error(`${req.method} ${req.originalUrl} failed`, error.cause ?? error);
     const message = error.expose ? error.message : 'Something went wrong on our side. The error has been logged.';
     if (res.headersSent) {
       res.end();
       return;
+    }
+    // A request refused before its body was read (an upload without credentials): a body of
+    // reasonable size is drained first, so the client can finish sending and read the answer
+    // instead of a broken pipe.
+    if (!req.complete && Number(req.get('content-length') ?? Infinity) <= DRAIN_LIMIT_BYTES) {
+      await drained(req);
+      if (res.headersSent) return;
     }
     res.status(error.status);
     if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));

@@ -10,6 +10,7 @@ import { ROLE_DESCRIPTIONS, ROLES, roleAtLeast } from '../accounts/roles';
 import { tokenRoleFor } from '../accounts/token-role';
 import type { ApiTokenRecord } from '../accounts/accounts.repository';
 import { toAppError } from '../shared/error-handler';
+import { BadRequestError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { formatDateTime } from './format';
 
@@ -64,6 +65,7 @@ export function createAccountPagesRouter({ accounts, loginThrottle, logger }: Ac
   });
 
   router.post('/login', async (req, res) => {
+    if (!req.session) throw new BadRequestError('This request already carries an API token; signing in is for browsers.', { code: 'signed_in_by_token' });
     const input = parseInput(signInSchema, req.body);
     const address = req.ip ?? 'unknown';
     // Refused before the password is even checked: a guesser learns nothing while throttled.
