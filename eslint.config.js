@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'uploads/', 'data/', 'test/artifacts/', '.scratch/', 'bench/.work/'] },
+  { ignores: ['.dependency-cruiser.cjs', 'node_modules/', 'uploads/', 'data/', 'test/artifacts/', '.scratch/', 'bench/.work/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

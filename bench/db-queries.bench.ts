@@ -18,7 +18,7 @@ import { DEFAULT_DB_NAME } from '../server/db/connection';
 import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/index';
 import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/images/gallery.query';
 import { ImageModel } from '../server/images/image.model';
-import { CARD_PROJECTION } from '../server/images/images.service';
+import { CARD_PROJECTION } from '../server/images/images.repository';
 import { fill, syntheticRecord } from './gallery.bench';
 
 const SIZES = (process.env.DBQ_SIZES ?? '10000,100000').split(',').map(Number);

@@ -26,7 +26,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/
 import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/images/gallery.query';
 import { keywordsOf, creditKeyOf } from '../server/images/declared';
 import { ImageModel } from '../server/images/image.model';
-import { CARD_PROJECTION } from '../server/images/images.service';
+import { CARD_PROJECTION } from '../server/images/images.repository';
 import { makeDerivatives, type Derivatives } from '../server/images/media';
 import { ensureUploadDirs, originalFileName, uploadPaths } from '../server/images/storage';
 import { projectRoot, startArchiveProcess } from './support';

@@ -5,36 +5,22 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import nunjucks from 'nunjucks';
 import { createAccountsApiRouter } from './accounts/accounts.api';
-import type { AccountsCapability } from './accounts/accounts.capability';
 import { createAccountsMiddleware } from './accounts/accounts.middleware';
 import { createArticlesApiRouter } from './articles/articles.api';
 import { createDescribedImagesApiRouter } from './articles/described-images.api';
 import { createAccountPagesRouter } from './web/accounts.routes';
-import { createGalleryRouter } from './web/gallery.routes';
 import { createImagesApiRouter } from './images/images.api';
-import { createMediaRouter } from './web/media.routes';
-import type { ImageService } from './images/images.service';
-import type { UploadPaths } from './images/storage';
+import { createLookupApiRouter } from './images/lookup.api';
 import { createOpenApiRouter } from './openapi/openapi.api';
-import { createProvenanceApiRouter } from './images/provenance.api';
-import type { HistoryService } from './provenance/history.service';
-import type { LookupService } from './images/lookup.service';
-import type { ProvenanceService } from './provenance/provenance.service';
+import type { Services } from './services';
 import type { Config } from './shared/config';
 import { createErrorHandler, notFoundHandler } from './shared/error-handler';
 import type { Logger } from './shared/logger';
 import { securityHeaders } from './shared/security-headers';
+import { createMediaRouter } from './web/media.routes';
+import { createWebRouter } from './web/web.routes';
 
-export interface AppDeps {
-  config: Pick<Config, 'limits' | 'accounts'>;
-  accounts: AccountsCapability;
-  paths: UploadPaths;
-  images: ImageService;
-  provenance: ProvenanceService;
-  history: HistoryService;
-  lookup: LookupService;
-  logger: Logger;
-}
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: Logger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -65,13 +51,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createAccountPagesRouter({ accounts: deps.accounts.accounts, loginThrottle: deps.accounts.loginThrottle, logger: deps.logger }));
   app.use(createAccountsApiRouter({ accounts: deps.accounts.accounts }));
 
+  const { limits } = deps.config;
   app.use(createMediaRouter(deps.paths));
   app.use(createOpenApiRouter());
-  app.use(createImagesApiRouter(deps));
-  app.use(createProvenanceApiRouter(deps));
-  app.use(createArticlesApiRouter());
-  app.use(createDescribedImagesApiRouter());
-  app.use(createGalleryRouter(deps));
+  app.use(createImagesApiRouter({ limits, paths: deps.paths, images: deps.images }));
+  app.use(createLookupApiRouter({ limits, paths: deps.paths, lookup: deps.lookup }));
+  app.use(createArticlesApiRouter({ articles: deps.articles }));
+  app.use(createDescribedImagesApiRouter({ describedImages: deps.describedImages }));
+  app.use(createWebRouter({ limits, ...deps }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));

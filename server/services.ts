@@ -1,15 +1,24 @@
-// Wires the capabilities' services together. Shared by server/main.ts and the tests.
+// Wires the capabilities' repositories and services together. Shared by server/main.ts, the CLI
+// tools and the tests. Everything with state (write generations, caches, the hash index) is made
+// here, once per archive, and handed to what needs it.
+import os from 'node:os';
+import pLimit from 'p-limit';
+import { createArticlesRepository } from './articles/articles.repository';
+import { createArticlesService } from './articles/articles.service';
+import { createDescribedImagesService } from './articles/described-images.service';
+import { createWriteGeneration } from './db/write-generation';
+import type { ArticleLinks } from './images/article-links';
 import { createImageService } from './images/images.service';
+import { createImagesRepository } from './images/images.repository';
 import { createIngestService } from './images/ingest.service';
+import { createLookupService } from './images/lookup.service';
 import { closeMetadataReaders } from './images/metadata';
 import { repairStorage } from './images/repair';
 import { ensureUploadDirs, uploadPaths } from './images/storage';
 import { createAccountsCapability } from './accounts/accounts.capability';
+import { createHistoryRepository } from './provenance/history.repository';
 import { createHistoryService } from './provenance/history.service';
-import { createLookupService } from './images/lookup.service';
 import { createProvenanceService } from './provenance/provenance.service';
-import os from 'node:os';
-import pLimit from 'p-limit';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
@@ -17,32 +26,57 @@ import { createWritesInFlight } from './shared/writes-in-flight';
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */
 const WRITES_SETTLE_MS = 15_000;
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'>, logger: Logger) {
+export interface ServiceOptions {
+  /** How often lookups read the hashes other app instances stored (tests shorten it). */
+  indexSyncMs?: number;
+}
+
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'>, logger: Logger, options: ServiceOptions = {}) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
   const limits = { maxPixels: config.limits.maxPixels };
   // libvips already uses every core inside one pipeline, so more decodes at once only add memory
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));
-  const history = createHistoryService();
-  const provenance = createProvenanceService();
+  const generations = { images: createWriteGeneration(), articles: createWriteGeneration() };
+
+  const imageRecords = createImagesRepository({ generation: generations.images });
+  const articleRecords = createArticlesRepository({ generation: generations.articles });
+  const history = createHistoryService({ repository: createHistoryRepository() });
+  const provenance = createProvenanceService(imageRecords, { indexSyncMs: options.indexSyncMs });
+  const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles });
+  const describedImages = createDescribedImagesService({ repository: articleRecords });
+  const articleLinks: ArticleLinks = {
+    findOrCreate: articles.findOrCreate,
+    byId: articles.byId,
+    byIds: articles.byIds,
+    claimDescribed: describedImages.claim,
+    releaseDescribed: describedImages.release,
+    markFulfilled: describedImages.markFulfilled,
+  };
   const writes = createWritesInFlight();
-  const ingest = createIngestService({ paths, limits, imageWork, provenance, history, logger, writes });
-  const images = createImageService({ ingest, history, provenance, writes });
+  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes });
+  const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const lookup = createLookupService({ provenance, limits, imageWork });
   const accounts = await createAccountsCapability(config.accounts, logger);
   return {
     accounts,
     paths,
+    generations,
     history,
     provenance,
     images,
+    articles,
+    describedImages,
     lookup,
+    /** Repairs what a crash left behind (see images/repair.ts); `eachRecord` sees every record scanned. */
+    repair: (eachRecord?: Parameters<typeof repairStorage>[1]['eachRecord']) =>
+      repairStorage(paths, { images: imageRecords, history, provenance, logger, maxPixels: limits.maxPixels, eachRecord }),
     /** Needs the database: repairs what a crash left and loads the hash index. */
     async start() {
       // One scan of the records serves the repair's checks and fills the hash index.
       provenance.indexScanStarted(new Date());
-      await repairStorage(paths, { provenance, logger, maxPixels: limits.maxPixels, eachRecord: (record) => provenance.indexStored(record._id, record.phash) });
+      await this.repair((record) => provenance.indexStored(record._id, record.phash));
       logger.info(`Perceptual hash index: ${provenance.indexSize} images`);
     },
     /** After the HTTP server has closed: lets uploads and edits under way finish, then closes readers. */

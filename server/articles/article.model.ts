@@ -1,6 +1,5 @@
 // An article that ran one or more archived images, with its images in printed order.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { countWrites } from '../db/write-generation';
 
 const articleSchema = new Schema(
   {
@@ -17,9 +16,6 @@ articleSchema.index({ url: 1 }, { unique: true, partialFilterExpression: { url: 
 articleSchema.index({ headline: 1, publisher: 1 });
 // The gallery's article filter lists the most recent articles.
 articleSchema.index({ createdAt: -1 });
-
-/** Changes after every write to articles, so readers can cache article lists safely. */
-export const articlesGeneration = countWrites(articleSchema);
 
 export type ArticleRecord = InferSchemaType<typeof articleSchema> & { _id: mongoose.Types.ObjectId };
 export const ArticleModel = mongoose.model('Article', articleSchema);

@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { articleJson, derivativeUrl } from '../images/images.serialize';
 import type { ArticleRecord } from './article.model';
-import { listArticles, loadArticleContents, type PrintedEntry } from './article-contents';
+import type { PrintedEntry } from './article-contents';
+import type { ArticlesService } from './articles.service';
 
 export function printedEntryJson(entry: PrintedEntry, position: number) {
   if (entry.kind === 'described') {
@@ -41,11 +42,11 @@ export function articleContentsJson(article: ArticleRecord, entries: PrintedEntr
   return { ...articleJson(article), images: entries.map((entry, index) => printedEntryJson(entry, index + 1)) };
 }
 
-export function createArticlesApiRouter(): Router {
+export function createArticlesApiRouter({ articles }: { articles: ArticlesService }): Router {
   const router = Router();
 
   router.get('/api/articles', async (_req, res) => {
-    const items = await listArticles();
+    const items = await articles.list();
     res.json({
       items: items.map(({ article, heldCount, withoutFileCount }) => ({
         ...articleJson(article),
@@ -57,7 +58,7 @@ export function createArticlesApiRouter(): Router {
   });
 
   router.get('/api/articles/:id', async (req, res) => {
-    const { article, entries } = await loadArticleContents(req.params.id);
+    const { article, entries } = await articles.contents(req.params.id);
     res.json(articleContentsJson(article, entries));
   });
 

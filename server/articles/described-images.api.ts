@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { actorOf } from '../accounts/principal';
 import type { ArticleRecord } from './article.model';
 import type { DescribedImageRecord } from './described-image.model';
-import { createDescribedImage, getDescribedImage, readDescribedImage } from './described-images.service';
+import { readDescribedImage, type DescribedImagesService } from './described-images.service';
 
 export function describedImageJson(described: DescribedImageRecord, article?: ArticleRecord) {
   const id = String(described._id);
@@ -26,16 +26,16 @@ export function describedImageJson(described: DescribedImageRecord, article?: Ar
   };
 }
 
-export function createDescribedImagesApiRouter(): Router {
+export function createDescribedImagesApiRouter({ describedImages }: { describedImages: DescribedImagesService }): Router {
   const router = Router();
 
   router.post('/api/described-images', async (req, res) => {
-    const { described, article } = await createDescribedImage(readDescribedImage((req.body ?? {}) as Record<string, unknown>), actorOf(req));
+    const { described, article } = await describedImages.create(readDescribedImage((req.body ?? {}) as Record<string, unknown>), actorOf(req));
     res.status(201).location(`/api/described-images/${String(described._id)}`).json(describedImageJson(described, article));
   });
 
   router.get('/api/described-images/:id', async (req, res) => {
-    res.json(describedImageJson(await getDescribedImage(req.params.id)));
+    res.json(describedImageJson(await describedImages.get(req.params.id)));
   });
 
   return router;

@@ -2,11 +2,13 @@
 // through the API or the article page; fulfilled when a file is uploaded for one.
 import mongoose from 'mongoose';
 import { splitPrintedLine } from '../credits/credit-parser';
-import { optionalText, readDeclaredUpload, type DeclaredUpload } from '../images/declared';
+import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
+import { parseInput } from '../shared/input';
+import { describedImageSchema } from './described-images.schemas';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
-import { ArticleModel, type ArticleRecord } from './article.model';
-import { findOrCreateArticle } from './articles.service';
-import { DescribedImageModel, type DescribedImageRecord } from './described-image.model';
+import type { ArticleRecord } from './article.model';
+import type { ArticlesRepository } from './articles.repository';
+import type { DescribedImageRecord } from './described-image.model';
 import type { Actor } from '../accounts/principal';
 
 export interface NewDescribedImage extends DeclaredUpload {
@@ -18,7 +20,7 @@ export interface NewDescribedImage extends DeclaredUpload {
 /** `articleId`: recorded from that article's page, so the article is the one with this id. */
 export function readDescribedImage(bag: Record<string, unknown>, articleId?: string): NewDescribedImage {
   const declared = readDeclaredUpload(bag, splitPrintedLine);
-  const description = optionalText(bag, 'description');
+  const { description } = parseInput(describedImageSchema, bag);
   if (!articleId && !declared.article) {
     throw new BadRequestError('Say which article printed or described the image: give articleHeadline or articleUrl.', { details: { field: 'articleHeadline' } });
   }
@@ -38,94 +40,71 @@ function describedId(id: string): mongoose.Types.ObjectId {
   return new mongoose.Types.ObjectId(id);
 }
 
-export async function createDescribedImage(input: NewDescribedImage, actor: Actor): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
-  const article = input.articleId ? await ArticleModel.findById(input.articleId).lean<ArticleRecord>() : await findOrCreateArticle(input.article!);
-  if (!article) throw new NotFoundError('No article with this id.');
-  const { fields } = input;
-  const created = await DescribedImageModel.create({
-    article: article._id,
-    printedLine: fields.printedLine,
-    caption: fields.caption,
-    credit: fields.credit,
-    description: input.description,
-    sourceUrl: fields.sourceUrl,
-    sourceNote: fields.sourceNote,
-    claimedDate: fields.claimedDate,
-    addedBy: actor.name,
-  });
-  return { described: created.toObject() as DescribedImageRecord, article };
-}
-
-export async function getDescribedImage(id: string): Promise<DescribedImageRecord> {
-  const described = await DescribedImageModel.findById(describedId(id)).lean<DescribedImageRecord>();
-  if (!described) throw new NotFoundError('No described image with this id is in the archive.');
-  return described;
-}
-
-/** A described image still waiting for its file; refused once a file has been uploaded for it. */
-export async function openDescribedImage(id: string): Promise<DescribedImageRecord> {
-  const described = await getDescribedImage(id);
-  if (described.fulfilledBy) {
-    throw new ConflictError(`A file was already uploaded for this described image: see /images/${String(described.fulfilledBy)}.`);
-  }
-  return described;
-}
-
-/**
- * What an upload for a described image declares: the uploader's own fields first, the described
- * record's for what was left out, and the described image's article.
- */
-export function declaredForDescribed(declared: DeclaredUpload, described: DescribedImageRecord): DeclaredUpload {
-  const own = declared.fields;
-  return {
-    ...declared,
-    fields: {
-      ...own,
-      printedLine: own.printedLine ?? described.printedLine ?? undefined,
-      caption: own.caption ?? described.caption ?? undefined,
-      credit: own.credit ?? described.credit ?? undefined,
-      sourceUrl: own.sourceUrl ?? described.sourceUrl ?? undefined,
-      sourceNote: own.sourceNote ?? described.sourceNote ?? undefined,
-      claimedDate: own.claimedDate ?? described.claimedDate ?? undefined,
-    },
-    article: undefined,
-    articleId: described.article,
-    useAddedAt: described.createdAt,
-  };
-}
-
 /** A claim older than this was left by a process that stopped mid-upload; it no longer blocks. */
 const CLAIM_EXPIRES_MS = 10 * 60_000;
 
-/**
- * Claims a described image for the upload of its file, atomically: of two uploads for it at the
- * same moment one gets it, the other a 409. Refused too once a file has been uploaded for it.
- */
-export async function claimDescribedImage(id: string): Promise<DescribedImageRecord> {
-  const _id = describedId(id);
-  const now = new Date();
-  const claimed = await DescribedImageModel.findOneAndUpdate(
-    { _id, fulfilledBy: { $exists: false }, $or: [{ claimedAt: { $exists: false } }, { claimedAt: { $lt: new Date(now.getTime() - CLAIM_EXPIRES_MS) } }] },
-    { $set: { claimedAt: now } },
-    { returnDocument: 'after', lean: true },
-  );
-  if (claimed) return claimed as DescribedImageRecord;
-  const described = await openDescribedImage(id);
-  throw new ConflictError(`A file for this described image ("${described.printedLine ?? described.caption ?? described.description ?? id}") is being uploaded at this moment.`);
+export function createDescribedImagesService({ repository }: { repository: ArticlesRepository }) {
+  async function create(input: NewDescribedImage, actor: Actor): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
+    const article = input.articleId ? await repository.findById(input.articleId) : await repository.findOrCreate(input.article!);
+    if (!article) throw new NotFoundError('No article with this id.');
+    const { fields } = input;
+    const described = await repository.createDescribed({
+      article: article._id,
+      printedLine: fields.printedLine,
+      caption: fields.caption,
+      credit: fields.credit,
+      description: input.description,
+      sourceUrl: fields.sourceUrl,
+      sourceNote: fields.sourceNote,
+      claimedDate: fields.claimedDate,
+      addedBy: actor.name,
+    });
+    return { described, article };
+  }
+
+  async function get(id: string): Promise<DescribedImageRecord> {
+    const described = await repository.findDescribed(describedId(id));
+    if (!described) throw new NotFoundError('No described image with this id is in the archive.');
+    return described;
+  }
+
+  /** A described image still waiting for its file; refused once a file has been uploaded for it. */
+  async function open(id: string): Promise<DescribedImageRecord> {
+    const described = await get(id);
+    if (described.fulfilledBy) {
+      throw new ConflictError(`A file was already uploaded for this described image: see /images/${String(described.fulfilledBy)}.`);
+    }
+    return described;
+  }
+
+  /**
+   * Claims a described image for the upload of its file, atomically: of two uploads for it at the
+   * same moment one gets it, the other a 409. Refused too once a file has been uploaded for it.
+   */
+  async function claim(id: string): Promise<DescribedImageRecord> {
+    const now = new Date();
+    const claimed = await repository.claimDescribed(describedId(id), now, new Date(now.getTime() - CLAIM_EXPIRES_MS));
+    if (claimed) return claimed;
+    const described = await open(id);
+    throw new ConflictError(`A file for this described image ("${described.printedLine ?? described.caption ?? described.description ?? id}") is being uploaded at this moment.`);
+  }
+
+  /** Gives up a claim after a failed upload, so the file can be sent again. */
+  async function release(described: Pick<DescribedImageRecord, '_id'>): Promise<void> {
+    await repository.releaseDescribed(described._id);
+  }
+
+  /** Links the described image to the record its file became; false if another upload got there first (an expired claim). */
+  async function markFulfilled(described: Pick<DescribedImageRecord, '_id'>, imageId: mongoose.Types.ObjectId): Promise<boolean> {
+    return repository.markDescribedFulfilled(described._id, imageId);
+  }
+
+  /** Whether the article already has a described image with this description. */
+  function isRecorded(articleId: mongoose.Types.ObjectId, description: string): Promise<boolean> {
+    return repository.describedExists({ article: articleId, description });
+  }
+
+  return { create, get, open, claim, release, markFulfilled, isRecorded };
 }
 
-/** Gives up a claim after a failed upload, so the file can be sent again. */
-export async function releaseDescribedImage(described: DescribedImageRecord): Promise<void> {
-  await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $unset: { claimedAt: 1 } });
-}
-
-/** Links the described image to the record its file became; false if another upload got there first (an expired claim). */
-export async function markFulfilled(described: DescribedImageRecord, imageId: mongoose.Types.ObjectId): Promise<boolean> {
-  const result = await DescribedImageModel.updateOne({ _id: described._id, fulfilledBy: { $exists: false } }, { $set: { fulfilledBy: imageId, fulfilledAt: new Date() }, $unset: { claimedAt: 1 } });
-  return result.modifiedCount === 1;
-}
-
-/** The article's described images that still have no file, in the order they were recorded. */
-export async function openDescribedImagesOf(articleId: mongoose.Types.ObjectId): Promise<DescribedImageRecord[]> {
-  return DescribedImageModel.find({ article: articleId, fulfilledBy: { $exists: false } }).sort({ createdAt: 1 }).lean<DescribedImageRecord[]>();
-}
+export type DescribedImagesService = ReturnType<typeof createDescribedImagesService>;

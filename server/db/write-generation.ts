@@ -1,26 +1,29 @@
-// A counter that changes after every write through a schema's model, so readers can key caches on
-// it: a cached read is only reused while no write has happened since it was made.
-import type { Schema } from 'mongoose';
+// A counter that changes after every write a repository makes, so readers can key caches on it: a
+// cached read is only reused while no write has happened since it was made. One instance per kind
+// of data, made in server/services.ts and handed to the repository that writes it and to the
+// caches that read it (no module state: two archives in one process do not share counters).
 
-const WRITE_OPERATIONS = ['save', 'insertMany', 'findOneAndUpdate', 'findOneAndReplace', 'updateOne', 'updateMany', 'replaceOne', 'deleteOne', 'deleteMany', 'findOneAndDelete', 'bulkWrite'] as const;
+export interface WriteGeneration {
+  /** The current generation; changes after each write. */
+  value(): number;
+  /**
+   * Runs a write and bumps the generation after it, also when it fails: a failed write (an
+   * unordered insertMany, say) may still have changed some documents. Bumped after, not before,
+   * so a read made while the write was under way is never kept under the new generation.
+   */
+  after<T>(write: () => Promise<T>): Promise<T>;
+}
 
-/** Returns a function reading the schema's write generation. Call before the model is compiled. */
-export function countWrites(schema: Schema): () => number {
-  // Mongoose types each hook name's middleware differently; both middlewares here ignore their
-  // arguments apart from passing an error on, so they are registered through one loose signature.
-  const hooks = schema as unknown as { post(operation: string, middleware: (...args: never[]) => void): void };
+export function createWriteGeneration(): WriteGeneration {
   let generation = 0;
-  for (const operation of WRITE_OPERATIONS) {
-    // Bumped after the write, so a read made while the write was under way is never kept under
-    // the new generation; and also when the write fails, because a failed write (an unordered
-    // insertMany, say) may still have changed some documents.
-    hooks.post(operation, () => {
-      generation++;
-    });
-    hooks.post(operation, (error: unknown, _result: unknown, next: (error?: unknown) => void) => {
-      generation++;
-      next(error);
-    });
-  }
-  return () => generation;
+  return {
+    value: () => generation,
+    async after(write) {
+      try {
+        return await write();
+      } finally {
+        generation++;
+      }
+    },
+  };
 }

@@ -6,9 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { findOrCreateArticle } from '../articles/articles.service';
-import { DescribedImageModel } from '../articles/described-image.model';
-import { createDescribedImage, readDescribedImage } from '../articles/described-images.service';
+import { readDescribedImage } from '../articles/described-images.service';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { connectDatabase } from '../db/connection';
 import { readDeclaredUpload } from '../images/declared';
@@ -87,11 +85,11 @@ async function main(): Promise<void> {
       logger.info(`${result.outcome === 'created' ? 'Added' : 'Already held'}: ${declared.fields.caption} (${declared.fields.credit}) → /images/${String(result.image._id)}`);
       await rm(file, { force: true });
     }
-    const article = await findOrCreateArticle(readDeclaredUpload(ARTICLE, splitPrintedLine).article!);
+    const article = await services.articles.findOrCreate(readDeclaredUpload(ARTICLE, splitPrintedLine).article!);
     for (const entry of DESCRIBED) {
       // Seeding twice must not record the same image twice.
-      const earlier = await DescribedImageModel.exists({ article: article._id, description: entry.description });
-      if (!earlier) await createDescribedImage(readDescribedImage(entry, String(article._id)), scriptActor('demo seed'));
+      const earlier = await services.describedImages.isRecorded(article._id, entry.description);
+      if (!earlier) await services.describedImages.create(readDescribedImage(entry, String(article._id)), scriptActor('demo seed'));
       logger.info(`${earlier ? 'Already recorded' : 'Recorded without a file'}: ${entry.description}`);
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { BSONRegExp, type Document } from 'bson';
 import { isDocument } from './paths';
 
 /** Field paths fixed by equality in a query (`{a: 1}`, `{a: {$eq: 1}}`, inside top-level $and). */
@@ -11,10 +11,10 @@ export function extractEqualities(query: Document): Array<[string, unknown]> {
         continue;
       }
       if (k.startsWith('$')) continue;
-      if (v instanceof RegExp) continue;
+      if (v instanceof RegExp || v instanceof BSONRegExp) continue;
       if (isDocument(v)) {
         const keys = Object.keys(v);
-        if (keys.length > 0 && keys.every((x) => x.startsWith('$'))) {
+        if (keys.length > 0 && keys[0].startsWith('$') && keys[0] !== '$ref' && keys[0] !== '$id') {
           if ('$eq' in v) out.push([k, v.$eq]);
           continue;
         }

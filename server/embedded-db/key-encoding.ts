@@ -8,12 +8,17 @@
  * so a compound key is just the concatenation of its parts, and a descending part is the bitwise
  * inverse of its ascending encoding.
  *
- * Numbers of every BSON type are encoded as IEEE doubles so 1 (int32), 1.0 and 1n (Long) collide,
- * as they compare equal in MongoDB. Longs beyond 2^53 and Decimal128 lose precision; the index is
- * only a candidate filter (mingo re-checks every document), but see README for the unique-index
- * consequence.
+ * Numbers of every BSON type are encoded by their exact value as a decimal (sign, exponent, digit
+ * pairs), so 1 (int32), 1.0, 1n (Long) and Decimal128 "1.00" are the same key, as they compare
+ * equal in MongoDB, while 2^53 and 2^53 + 1 (Longs) or 0.1 (double) and 0.1 (Decimal128) stay
+ * apart and in order. Format version 2 (version 1 keyed every number as a double); see
+ * KEY_FORMAT_VERSION and the migration in storage.ts.
  */
-import { Binary, BSONRegExp, BSONSymbol, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp, DBRef, UUID } from 'bson';
+import { Binary, BSONRegExp, BSONSymbol, Code, MaxKey, MinKey, ObjectId, Timestamp, DBRef, UUID } from 'bson';
+import { exactNumber, toDouble } from './numbers';
+
+/** Bumped whenever an encoding changes; stored data folders are re-keyed on open. */
+export const KEY_FORMAT_VERSION = 2;
 
 export const TAG = {
   minKey: 0x01,
@@ -57,17 +62,30 @@ class Writer {
   }
 }
 
-function encodeDouble(w: Writer, n: number): void {
-  const b = Buffer.alloc(8);
-  if (Number.isNaN(n)) {
-    // MongoDB orders NaN below every other number.
-    w.bytes(b);
-    return;
+/** Number classes in MongoDB's order: NaN below every other number, then -Infinity ... +Infinity. */
+const NUM = { nan: 0x01, negInf: 0x02, negative: 0x03, zero: 0x04, positive: 0x05, posInf: 0x06 } as const;
+
+function encodeNumber(w: Writer, v: unknown): void {
+  const x = exactNumber(v)!;
+  if (x.special === 'nan') return w.byte(NUM.nan);
+  if (x.special === '-inf') return w.byte(NUM.negInf);
+  if (x.special === '+inf') return w.byte(NUM.posInf);
+  if (x.special === 'zero') return w.byte(NUM.zero);
+  // value = 0.d1d2d3... * 10^exp: a larger exponent is a larger magnitude, then the digits decide.
+  // Digits go two per byte (1..100), ended by 0 (a shorter digit string is the smaller magnitude);
+  // for negatives every byte is mirrored so a larger magnitude sorts first.
+  const digits = x.digits.length % 2 ? x.digits + '0' : x.digits;
+  const out = Buffer.allocUnsafe(3 + digits.length / 2 + 1);
+  out[0] = x.negative ? NUM.negative : NUM.positive;
+  const exp = x.exp + 0x8000;
+  out.writeUInt16BE(x.negative ? 0xffff - exp : exp, 1);
+  let at = 3;
+  for (let i = 0; i < digits.length; i += 2) {
+    const pair = (digits.charCodeAt(i) - 48) * 10 + (digits.charCodeAt(i + 1) - 48);
+    out[at++] = x.negative ? 100 - pair : pair + 1;
   }
-  b.writeDoubleBE(n === 0 ? 0 : n);
-  if (b[0] & 0x80) for (let i = 0; i < 8; i++) b[i] = ~b[i] & 0xff;
-  else b[0] |= 0x80;
-  w.bytes(b);
+  out[at] = x.negative ? 0xff : 0x00;
+  w.bytes(out);
 }
 
 function encodeInt64(w: Writer, v: bigint): void {
@@ -76,13 +94,9 @@ function encodeInt64(w: Writer, v: bigint): void {
   w.bytes(b);
 }
 
+/** A number's value as a JS double (for index directions, sort specs and other small numbers). */
 export function numericValue(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Int32 || v instanceof Double) return v.valueOf();
-  if (v instanceof Long) return v.toNumber();
-  if (v instanceof Decimal128) return Number.parseFloat(v.toString());
-  return undefined;
+  return toDouble(v);
 }
 
 function isPlainObject(v: object): boolean {
@@ -92,10 +106,9 @@ function isPlainObject(v: object): boolean {
 
 function encodeInto(w: Writer, v: unknown): void {
   if (v === undefined || v === null) return w.byte(TAG.null);
-  const num = numericValue(v);
-  if (num !== undefined) {
+  if (toDouble(v) !== undefined) {
     w.byte(TAG.number);
-    return encodeDouble(w, num);
+    return encodeNumber(w, v);
   }
   if (typeof v === 'string') {
     w.byte(TAG.string);

@@ -104,11 +104,13 @@ function isIndexableScalar(v: unknown): boolean {
 }
 
 /**
- * Values whose index key matches exactly the documents MongoDB's equality would match. Numbers are
- * left out (keys are doubles, so Decimal128/large Longs collide), and null (it also matches
- * missing fields and is subtle through arrays).
+ * Values whose index key matches exactly the documents MongoDB's equality would match: strings,
+ * booleans, ObjectIds, valid dates and numbers other than NaN (numbers are keyed by exact value,
+ * equal across numeric types). Not null (it also matches missing fields and is subtle through
+ * arrays).
  */
 function isExactValue(v: unknown): boolean {
+  if (numericValue(v) !== undefined) return !Number.isNaN(numericValue(v));
   return typeof v === 'string' || typeof v === 'boolean' || v instanceof ObjectId || (v instanceof Date && !Number.isNaN(v.getTime()));
 }
 

@@ -32,7 +32,8 @@ export interface QueryRequest {
   command: Document;
 }
 
-const DESERIALIZE_OPTIONS = { validation: { utf8: true } } as const;
+// Exact BSON types (Int32, Double, Long, Decimal128, BSON regexes) so documents are stored as sent.
+const DESERIALIZE_OPTIONS = { validation: { utf8: true }, promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 function readDocument(buf: Buffer, offset: number, limit: number): { doc: Document; size: number } {
   if (offset + 5 > limit) throw new ProtocolError('truncated BSON document');

@@ -6,12 +6,11 @@
  * so skips and counts never touch documents.
  */
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { encodeEmptyArray, encodeValue, invert } from './key-encoding';
-import { EMPTY_ARRAY, isDocument, MISSING, valuesAtPath } from './paths';
+import { EMPTY_ARRAY, MISSING, valuesAtPath } from './paths';
 import { choosePlan, normalizeSort, type KeyRange, type Plan, type PlanContext, type SortSpec } from './planner';
 import { StoredRow, type CollectionInfo, type Storage } from './storage';
-import { MongoCommandError } from './errors';
+import { compileQuery } from './match';
 
 export interface FindSpec {
   filter?: Document;
@@ -24,47 +23,10 @@ export interface FindSpec {
 const FIRST_CHUNK = 16;
 const MAX_CHUNK = 1024;
 
-function isScalarOperand(v: unknown): boolean {
-  return !Array.isArray(v) && !isDocument(v);
-}
-
-/**
- * MongoDB's `{a: {$all: [x, y]}}` is `{$and: [{a: x}, {a: y}]}`, so it also matches a scalar
- * `a: x` when given one value; mingo only matches arrays. Rewriting $all of scalars into
- * equalities gives mingo MongoDB's meaning, the same the index (one key per element) gives.
- */
-export function normalizeAll(filter: Document): Document {
-  let out: Document | undefined;
-  const extra: Document[] = [];
-  for (const [key, value] of Object.entries(filter)) {
-    let next: unknown = value;
-    if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) {
-      next = value.map((sub) => (isDocument(sub) ? normalizeAll(sub) : sub));
-    } else if (!key.startsWith('$') && isDocument(value) && Array.isArray(value.$all) && value.$all.length > 0 && value.$all.every(isScalarOperand)) {
-      const { $all, ...rest } = value;
-      for (const v of $all as unknown[]) extra.push({ [key]: v });
-      next = Object.keys(rest).length > 0 ? rest : undefined;
-    }
-    if (next !== value) out ??= { ...filter };
-    if (out) {
-      if (next === undefined) delete out[key];
-      else out[key] = next;
-    }
-  }
-  if (extra.length === 0) return out ?? filter;
-  const result = out ?? { ...filter };
-  result.$and = [...(Array.isArray(result.$and) ? (result.$and as Document[]) : []), ...extra];
-  return result;
-}
-
 export function compileFilter(filter: Document | undefined): ((doc: Document) => boolean) | undefined {
   if (!filter || Object.keys(filter).length === 0) return undefined;
-  try {
-    const q = new Query(normalizeAll(filter));
-    return (doc) => q.test(doc);
-  } catch (err) {
-    throw new MongoCommandError('BadValue', (err as Error).message);
-  }
+  const match = compileQuery(filter);
+  return (doc) => match(doc);
 }
 
 interface Position {
@@ -260,9 +222,10 @@ export function planFor(storage: Storage, coll: CollectionInfo, spec: FindSpec):
  * plan order satisfies the sort; otherwise matches are collected and sorted in memory.
  */
 export function* findRows(storage: Storage, coll: CollectionInfo | undefined, spec: FindSpec): Generator<StoredRow> {
-  if (!coll) return;
   const filter = spec.filter ?? {};
+  // Compiled before looking at the collection: a bad filter is an error even when there is no data.
   const match = compileFilter(filter);
+  if (!coll) return;
   const { plan, sort } = planFor(storage, coll, spec);
   let skip = Math.max(0, spec.skip ?? 0);
   let remaining = spec.limit && spec.limit > 0 ? spec.limit : Infinity;
@@ -298,6 +261,7 @@ export function* findRows(storage: Storage, coll: CollectionInfo | undefined, sp
  * index tables; an empty filter uses the collection's cached count.
  */
 export function countMatches(storage: Storage, coll: CollectionInfo | undefined, filter: Document, skip = 0, limit = 0, hint?: unknown): number {
+  compileFilter(filter);
   if (!coll) return 0;
   let total: number;
   if (Object.keys(filter).length === 0) {

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { deserialize, serialize as bsonSerialize, Binary, UUID, type Document } from 'bson';
-import { Query } from 'mingo';
-import { encodeEmptyArray, encodeValue, invert } from './key-encoding';
+import { encodeEmptyArray, encodeValue, invert, KEY_FORMAT_VERSION } from './key-encoding';
+import { compileQuery, type Matcher } from './match';
 import { EMPTY_ARRAY, MISSING, valuesAtPath, type PathValue } from './paths';
 import { MongoCommandError } from './errors';
 import { formatKeyValue } from './format';
@@ -33,7 +33,7 @@ export interface IndexInfo {
   fields: IndexField[];
   unique: boolean;
   sparse: boolean;
-  partial?: Query;
+  partial?: Matcher;
   multikey: boolean;
 }
 
@@ -68,7 +68,11 @@ const MAX_CACHED_VALUES = 1000;
 
 type Stmt = Database.Statement<unknown[], unknown>;
 
-const BSON_READ = { promoteBuffers: false } as const;
+/**
+ * Documents are decoded with their exact BSON types (Int32, Double, Long, Decimal128 wrappers,
+ * BSON regexes with every flag), so whatever is written back is what the client sent.
+ */
+export const BSON_READ = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 export class Storage {
   readonly db: Database.Database;
@@ -99,6 +103,37 @@ export class Storage {
         multikey INTEGER NOT NULL DEFAULT 0, UNIQUE (coll_id, name));
     `);
     this.loadCatalog();
+    this.migrateKeys();
+  }
+
+  /**
+   * Data folders record the key format in SQLite's user_version. A folder written with an older
+   * format (1: every number keyed as a double) has its `_id` keys and index tables rebuilt from
+   * the stored documents on open, in one transaction, before anything reads them.
+   */
+  private migrateKeys(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version === KEY_FORMAT_VERSION) return;
+    if (version > KEY_FORMAT_VERSION) throw new Error(`data folder uses key format ${version}, newer than this server's ${KEY_FORMAT_VERSION}`);
+    this.transaction(() => {
+      for (const coll of this.collections.values()) {
+        // Two passes so a row's new key can never collide with another row's old one.
+        this.db.exec(`UPDATE ${coll.table} SET id = X'00' || CAST(rid AS TEXT)`);
+        const setId = this.db.prepare(`UPDATE ${coll.table} SET id = ? WHERE rid = ?`);
+        const page = this.db.prepare(`SELECT rid, doc FROM ${coll.table} WHERE rid > ? ORDER BY rid LIMIT 1000`);
+        for (let last = 0; ;) {
+          const rows = page.all(last) as Array<{ rid: number; doc: Buffer }>;
+          if (rows.length === 0) break;
+          for (const row of rows) setId.run(encodeValue(deserialize(row.doc, BSON_READ)._id), row.rid);
+          last = rows[rows.length - 1].rid;
+        }
+        for (const index of coll.indexes) {
+          this.db.exec(`DELETE FROM ${index.table}`);
+          this.buildIndex(coll, index);
+        }
+      }
+      this.db.pragma(`user_version = ${KEY_FORMAT_VERSION}`);
+    });
   }
 
   close(): void {
@@ -250,17 +285,21 @@ export class Storage {
       );
       coll.indexes.push(info);
       // Build from existing documents; a duplicate aborts the whole createIndexes like MongoDB.
-      let lastRid = 0;
-      for (;;) {
-        const rows = this.stmt(`SELECT rid, doc FROM ${coll.table} WHERE rid > ? ORDER BY rid LIMIT 1000`).all(lastRid) as Array<{ rid: number; doc: Buffer }>;
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          const doc = deserialize(row.doc, BSON_READ);
-          this.insertIndexKeys(coll, info, row.rid, encodeValue(doc._id), doc);
-          lastRid = row.rid;
-        }
-      }
+      this.buildIndex(coll, info);
     });
+  }
+
+  private buildIndex(coll: CollectionInfo, info: IndexInfo): void {
+    let lastRid = 0;
+    for (;;) {
+      const rows = this.db.prepare(`SELECT rid, doc FROM ${coll.table} WHERE rid > ? ORDER BY rid LIMIT 1000`).all(lastRid) as Array<{ rid: number; doc: Buffer }>;
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const doc = deserialize(row.doc, BSON_READ);
+        this.insertIndexKeys(coll, info, row.rid, encodeValue(doc._id), doc);
+        lastRid = row.rid;
+      }
+    }
   }
 
   dropIndex(coll: CollectionInfo, index: IndexInfo): void {
@@ -274,7 +313,7 @@ export class Storage {
   }
 
   private indexEntries(coll: CollectionInfo, index: IndexInfo, doc: Document): Array<{ key: Buffer; values: PathValue[] }> {
-    if (index.partial && !index.partial.test(doc)) return [];
+    if (index.partial && !index.partial(doc)) return [];
     const perField = index.fields.map((f) => valuesAtPath(doc, f.path));
     if (index.sparse && perField.every((p) => p.values.every((v) => v === MISSING))) return [];
     if (!index.multikey && perField.some((p) => p.multikey)) {
@@ -389,7 +428,7 @@ function makeIndexInfo(id: number, spec: Document, multikey: boolean): IndexInfo
     fields,
     unique: spec.unique === true,
     sparse: spec.sparse === true,
-    partial: spec.partialFilterExpression ? new Query(spec.partialFilterExpression as Document) : undefined,
+    partial: spec.partialFilterExpression ? compileQuery(spec.partialFilterExpression as Document) : undefined,
     multikey,
   };
 }

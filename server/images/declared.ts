@@ -1,7 +1,9 @@
 // Reads what the uploader declared about an image (caption, credit, source, article use)
-// from form or JSON fields. Pure: validation failures become BadRequestError.
+// from form or JSON fields (their schema is in images.schemas.ts). Pure: validation failures
+// become BadRequestError.
 import type { Types } from 'mongoose';
-import { BadRequestError } from '../shared/errors';
+import { parseInput } from '../shared/input';
+import { uploadFieldsSchema } from './images.schemas';
 
 export interface DeclaredFields {
   caption?: string;
@@ -32,84 +34,45 @@ export interface DeclaredUpload {
   useAddedAt?: Date;
 }
 
-const MAX_TEXT = 4000;
-const MAX_URL = 2048;
+type Text = string | null | undefined;
+
+/** What an upload for a described image takes from that record (server/articles holds it). */
+export interface DescribedImageFields {
+  article: Types.ObjectId;
+  createdAt: Date;
+  printedLine?: Text;
+  caption?: Text;
+  credit?: Text;
+  sourceUrl?: Text;
+  sourceNote?: Text;
+  claimedDate?: Date | null;
+}
 
 type FieldBag = Record<string, unknown>;
-
-/** A trimmed string, or undefined for absent/blank values; arrays (repeated fields) are refused. */
-export function optionalText(bag: FieldBag, name: string, maxLength = MAX_TEXT): string | undefined {
-  const value = bag[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new BadRequestError(`The field "${name}" must be text.`, { details: { field: name } });
-  // Control characters other than tab/newline have no place in a caption and can hide text.
-  const cleaned = value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
-  if (cleaned === '') return undefined;
-  if (cleaned.length > maxLength) {
-    throw new BadRequestError(`The field "${name}" is ${cleaned.length} characters long; the limit is ${maxLength}.`, { details: { field: name } });
-  }
-  return cleaned;
-}
-
-/** An absolute http(s) URL, normalised by the URL parser. */
-export function optionalUrl(bag: FieldBag, name: string): string | undefined {
-  const text = optionalText(bag, name, MAX_URL);
-  if (text === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new BadRequestError(`The field "${name}" must be a web address starting with http:// or https://.`, { details: { field: name } });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BadRequestError(`The field "${name}" must be a web address starting with http:// or https://.`, { details: { field: name } });
-  }
-  return url.toString();
-}
-
-export function optionalDate(bag: FieldBag, name: string): Date | undefined {
-  const text = optionalText(bag, name, 64);
-  if (text === undefined) return undefined;
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new BadRequestError(`The field "${name}" must be a date such as 2025-02-07 or 2025-02-07T14:37:00Z.`, { details: { field: name } });
-  }
-  return date;
-}
 
 /**
  * The declared fields of one upload. When a printed line is given and caption or credit is not,
  * the printed line is split into them (the credit is the parenthetical at its end).
  */
 export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: string) => { caption: string; credit?: string }): DeclaredUpload {
-  const printedLine = optionalText(bag, 'printedLine');
-  let caption = optionalText(bag, 'caption');
-  let credit = optionalText(bag, 'credit', 500);
-  if (printedLine && (!caption || !credit)) {
-    const split = splitPrintedLine(printedLine);
+  const input = parseInput(uploadFieldsSchema, bag);
+  let { caption, credit } = input;
+  if (input.printedLine && (!caption || !credit)) {
+    const split = splitPrintedLine(input.printedLine);
     caption ??= split.caption || undefined;
     credit ??= split.credit;
   }
   const fields: DeclaredFields = {
     caption,
     credit,
-    sourceUrl: optionalUrl(bag, 'sourceUrl'),
-    sourceNote: optionalText(bag, 'sourceNote'),
-    printedLine,
-    claimedDate: optionalDate(bag, 'claimedDate'),
+    sourceUrl: input.sourceUrl,
+    sourceNote: input.sourceNote,
+    printedLine: input.printedLine,
+    claimedDate: input.claimedDate,
   };
-  const article: DeclaredArticle = {
-    url: optionalUrl(bag, 'articleUrl'),
-    headline: optionalText(bag, 'articleHeadline', 500),
-    publisher: optionalText(bag, 'articlePublisher', 200),
-    publishedAt: optionalDate(bag, 'articlePublishedAt'),
-  };
+  const article: DeclaredArticle = { url: input.articleUrl, headline: input.articleHeadline, publisher: input.articlePublisher, publishedAt: input.articlePublishedAt };
   const hasArticle = article.url !== undefined || article.headline !== undefined;
-  const describedImage = optionalText(bag, 'describedImage', 24);
-  if (describedImage !== undefined && !/^[0-9a-f]{24}$/i.test(describedImage)) {
-    throw new BadRequestError('The field "describedImage" must be the id of a described image.', { details: { field: 'describedImage' } });
-  }
-  return { fields, article: hasArticle ? article : undefined, describedImage };
+  return { fields, article: hasArticle ? article : undefined, describedImage: input.describedImage };
 }
 
 /** Lower-cased words for the gallery's text search; accents folded so "Zelenskyy" finds "Zelenskyy" typed either way. */
@@ -130,4 +93,27 @@ export function foldForSearch(text: string): string {
 
 export function creditKeyOf(credit: string | undefined): string | undefined {
   return credit ? foldForSearch(credit).replace(/\s+/g, ' ').trim() : undefined;
+}
+
+/**
+ * What an upload for a described image declares: the uploader's own fields first, the described
+ * record's for what was left out, and the described image's article.
+ */
+export function declaredForDescribed(declared: DeclaredUpload, described: DescribedImageFields): DeclaredUpload {
+  const own = declared.fields;
+  return {
+    ...declared,
+    fields: {
+      ...own,
+      printedLine: own.printedLine ?? described.printedLine ?? undefined,
+      caption: own.caption ?? described.caption ?? undefined,
+      credit: own.credit ?? described.credit ?? undefined,
+      sourceUrl: own.sourceUrl ?? described.sourceUrl ?? undefined,
+      sourceNote: own.sourceNote ?? described.sourceNote ?? undefined,
+      claimedDate: own.claimedDate ?? described.claimedDate ?? undefined,
+    },
+    article: undefined,
+    articleId: described.article,
+    useAddedAt: described.createdAt,
+  };
 }

@@ -1,67 +1,18 @@
-// The gallery's filters and sort orders, read from a query string and turned into a MongoDB query.
-// Pure. Every filter here is served by an index declared in server/images/image.model.ts.
+// The gallery's filters and sort orders, read from a query string (images.schemas.ts) and turned
+// into a MongoDB query. Pure. Every filter here is served by an index declared in image.model.ts.
 import mongoose from 'mongoose';
-import { VERIFICATION_STATUSES, type VerificationStatus } from './image.model';
+import { parseInput } from '../shared/input';
 import { creditKeyOf, keywordsOf } from './declared';
-import { BadRequestError } from '../shared/errors';
+import { DEFAULT_PAGE_SIZE, galleryQuerySchema, type GallerySort, type GalleryQuery } from './images.schemas';
 
-export const SORTS = ['newest', 'oldest', 'captured'] as const;
-export type GallerySort = (typeof SORTS)[number];
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORTS, type GalleryQuery, type GallerySort } from './images.schemas';
 
-export interface GalleryQuery {
-  q?: string;
-  credit?: string;
-  platform?: string;
-  article?: string;
-  status?: VerificationStatus;
-  gps?: boolean;
-  sort: GallerySort;
-  page: number;
-  limit: number;
-}
-
-export const DEFAULT_PAGE_SIZE = 48;
-export const MAX_PAGE_SIZE = 100;
-const MAX_PAGE = 10_000;
-
-function single(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new BadRequestError(`The parameter "${name}" must be given once.`);
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed.slice(0, 500);
-}
-
-function positiveInt(value: unknown, name: string, fallback: number, max: number): number {
-  const text = single(value, name);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new BadRequestError(`The parameter "${name}" must be a whole number of at least 1.`);
-  return Math.min(Number(text), max);
-}
+const schemas = new Map<number, ReturnType<typeof galleryQuerySchema>>();
 
 export function parseGalleryQuery(raw: Record<string, unknown>, defaultLimit = DEFAULT_PAGE_SIZE): GalleryQuery {
-  const status = single(raw.status, 'status');
-  if (status !== undefined && !(VERIFICATION_STATUSES as readonly string[]).includes(status)) {
-    throw new BadRequestError(`The parameter "status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.`);
-  }
-  const sort = single(raw.sort, 'sort') ?? 'newest';
-  if (!(SORTS as readonly string[]).includes(sort)) throw new BadRequestError(`The parameter "sort" must be one of: ${SORTS.join(', ')}.`);
-  const gps = single(raw.gps, 'gps');
-  if (gps !== undefined && !['yes', 'no', 'true', 'false', '1', '0'].includes(gps)) {
-    throw new BadRequestError('The parameter "gps" must be yes or no.');
-  }
-  const article = single(raw.article, 'article');
-  if (article !== undefined && !mongoose.isObjectIdOrHexString(article)) throw new BadRequestError('The parameter "article" must be an article id.');
-  return {
-    q: single(raw.q, 'q'),
-    credit: single(raw.credit, 'credit'),
-    platform: single(raw.platform, 'platform')?.toLowerCase(),
-    article,
-    status: status as VerificationStatus | undefined,
-    gps: gps === undefined ? undefined : ['yes', 'true', '1'].includes(gps),
-    sort: sort as GallerySort,
-    page: positiveInt(raw.page, 'page', 1, MAX_PAGE),
-    limit: positiveInt(raw.limit, 'limit', defaultLimit, MAX_PAGE_SIZE),
-  };
+  let schema = schemas.get(defaultLimit);
+  if (!schema) schemas.set(defaultLimit, (schema = galleryQuerySchema(defaultLimit)));
+  return parseInput(schema, raw);
 }
 
 export function galleryFilter(query: GalleryQuery): Record<string, unknown> {

@@ -1,10 +1,7 @@
 // The image record: what was declared about the image (caption, credit, source, article uses)
 // is kept apart from what the file itself says (embedded metadata, sharp facts).
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { countWrites } from '../db/write-generation';
-
-export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed'] as const;
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+import { VERIFICATION_STATUSES } from './image.types';
 
 const derivativeSchema = new Schema(
   { file: String, width: Number, height: Number, format: String, bytes: Number },
@@ -115,6 +112,9 @@ const imageSchema = new Schema(
     },
     /** Lower-cased words of caption, credit and source, for the gallery's text search. */
     keywords: { type: [String], default: [] },
+    /** Bumped by every edit of declared fields or status: an edit is written only if the record is
+     *  still the one it was computed from (absent on records stored before edits were versioned). */
+    revision: Number,
   },
   { timestamps: true, minimize: false },
 );
@@ -134,9 +134,6 @@ imageSchema.index({ phash: 1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });
-
-/** Changes after every write to image records: the gallery's page cache is keyed on it. */
-export const imagesGeneration = countWrites(imageSchema);
 
 export type ImageRecord = InferSchemaType<typeof imageSchema> & { _id: mongoose.Types.ObjectId };
 

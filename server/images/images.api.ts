@@ -4,19 +4,20 @@ import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from './gallery.query';
 import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
 import { actorOf, principalOf } from '../accounts/principal';
-import { imageJsonFor } from '../accounts/visibility';
+import { findingsFor, historyFor, imageJsonFor } from '../accounts/visibility';
+import type { Finding } from '../provenance/findings.types';
 import { BadRequestError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
-import type { AppDeps } from '../app';
 import { readDeclaredUpload } from './declared';
 import { imageJson, imageSummaryJson } from './images.serialize';
-import { articlesOf, readImagePatch } from './images.service';
+import { readImagePatch, type ImageService } from './images.service';
 import { removeQuietly } from './storage';
-import { createUploadMiddleware, uploadedFiles, type HashedUpload } from './upload';
+import type { UploadPaths } from './storage';
+import { createUploadMiddleware, uploadedFiles, type HashedUpload, type UploadLimits } from './upload';
 
-export function createImagesApiRouter({ config, paths, images }: AppDeps): Router {
+export function createImagesApiRouter({ limits, paths, images }: { limits: UploadLimits; paths: UploadPaths; images: ImageService }): Router {
   const router = Router();
-  const upload = createUploadMiddleware(paths, config.limits);
+  const upload = createUploadMiddleware(paths, limits);
 
   router.post('/api/images', upload, async (req, res) => {
     const files = uploadedFiles(req);
@@ -28,7 +29,7 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
       const actor = actorOf(req);
       if (!isMultiUpload(req)) {
         const result = await images.ingest(files[0], declared, actor);
-        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await articlesOf(result.image)), outcome: result.outcome });
+        res.status(result.outcome === 'created' ? 201 : 200).json({ ...imageJson(result.image, await images.articlesOf(result.image)), outcome: result.outcome });
         return;
       }
       const results = await ingestEach(files, (file) => images.ingest(file, declared, actor));
@@ -53,11 +54,20 @@ export function createImagesApiRouter({ config, paths, images }: AppDeps): Route
     res.json(await images.rawMetadata(req.params.id));
   });
 
+  router.get('/api/images/:id/provenance', async (req, res) => {
+    const report = await images.provenanceReport(req.params.id);
+    res.json({ ...report, findings: findingsFor(principalOf(req), report.findings as Finding[]) });
+  });
+
+  router.get('/api/images/:id/history', async (req, res) => {
+    res.json(historyFor(principalOf(req), await images.history(req.params.id)));
+  });
+
   router.patch('/api/images/:id', async (req, res) => {
     const patch = readImagePatch(req.body);
     if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
     const updated = await images.update(req.params.id, patch, actorOf(req));
-    res.json(imageJson(updated, await articlesOf(updated)));
+    res.json(imageJson(updated, await images.articlesOf(updated)));
   });
 
   return router;

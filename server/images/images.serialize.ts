@@ -1,5 +1,5 @@
 // The API's JSON shape of an image record. Identifiers are strings, dates ISO strings, files URLs.
-import type { ArticleRecord } from '../articles/article.model';
+import type { ArticleRef } from './article-links';
 import type { ImageRecord } from './image.model';
 
 export function originalUrl(image: Pick<ImageRecord, 'originalFile'>): string {
@@ -10,7 +10,7 @@ export function derivativeUrl(file: string | undefined | null): string | undefin
   return file ? `/media/derivatives/${file}` : undefined;
 }
 
-export function articleJson(article: ArticleRecord) {
+export function articleJson(article: ArticleRef) {
   return {
     id: String(article._id),
     url: article.url ?? null,
@@ -40,7 +40,7 @@ export function imageSummaryJson(image: ImageRecord) {
   };
 }
 
-export function imageJson(image: ImageRecord, articles: Map<string, ArticleRecord> = new Map()) {
+export function imageJson(image: ImageRecord, articles: Map<string, ArticleRef> = new Map()) {
   const declared = image.declared ?? {};
   return {
     id: String(image._id),

@@ -1,37 +1,18 @@
 // Reading and editing image records. Ingest lives in ingest.service.ts.
 import mongoose from 'mongoose';
-import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import { galleryFilter, gallerySort, type GalleryQuery } from './gallery.query';
 import type { HistoryService } from '../provenance/history.service';
-import type { ProvenanceService } from '../provenance/provenance.service';
-import { BadRequestError, NotFoundError } from '../shared/errors';
-import { optionalDate, optionalText, optionalUrl } from './declared';
-import { ImageMetadataModel, ImageModel, VERIFICATION_STATUSES, type ImageRecord, type VerificationStatus } from './image.model';
-import { declaredRecord, type IngestService } from './ingest.service';
-import { keywordsOf } from './declared';
+import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
 import type { WritesInFlight } from '../shared/writes-in-flight';
+import type { ArticleLinks, ArticleRef } from './article-links';
+import { parseInput } from '../shared/input';
+import { keywordsOf } from './declared';
+import type { GalleryQuery } from './gallery.query';
+import type { ImageProvenance } from './image-provenance';
+import type { ImageRecord } from './image.model';
+import { imagePatchSchema, type ImagePatch } from './images.schemas';
+import type { ImagesRepository, RecordChange } from './images.repository';
+import { declaredRecord, type IngestService } from './ingest.service';
 import type { Actor } from '../accounts/principal';
-
-/** What a gallery card, an article entry and an API list item show; nothing more, because the
- *  driver decodes every field of every card on each page (whole `declared` and `file` objects,
- *  with the parsed credit and colour facts, made up most of the bytes). */
-export const CARD_PROJECTION = {
-  sha256: 1,
-  'derivatives.thumbnail.file': 1,
-  'derivatives.thumbnail.width': 1,
-  'derivatives.thumbnail.height': 1,
-  'derivatives.display.file': 1,
-  'derivatives.display.width': 1,
-  'file.width': 1,
-  'file.height': 1,
-  'declared.caption': 1,
-  'declared.credit': 1,
-  'declared.sourceUrl': 1,
-  'declared.platform': 1,
-  'status.value': 1,
-  'provenance.badge': 1,
-  createdAt: 1,
-} as const;
 
 export function parseImageId(id: string): mongoose.Types.ObjectId {
   if (!/^[a-f0-9]{24}$/i.test(id)) throw new BadRequestError(`"${id.slice(0, 40)}" is not an image id.`, { code: 'invalid_id' });
@@ -40,85 +21,100 @@ export function parseImageId(id: string): mongoose.Types.ObjectId {
 
 export interface ImageDetail {
   image: ImageRecord;
-  articles: Map<string, ArticleRecord>;
-}
-
-/** The articles an image's uses point at, by id. */
-export async function articlesOf(image: Pick<ImageRecord, 'uses'>): Promise<Map<string, ArticleRecord>> {
-  const articleIds = (image.uses ?? []).map((use) => use.article).filter((value): value is mongoose.Types.ObjectId => Boolean(value));
-  const articles = articleIds.length > 0 ? await ArticleModel.find({ _id: { $in: articleIds } }).lean<ArticleRecord[]>() : [];
-  return new Map(articles.map((article) => [String(article._id), article]));
+  articles: Map<string, ArticleRef>;
 }
 
 export interface ImageServiceDeps {
+  repository: ImagesRepository;
+  articles: Pick<ArticleLinks, 'byIds'>;
   ingest: IngestService;
   history: HistoryService;
-  provenance: ProvenanceService;
+  provenance: ImageProvenance;
   /** Every edit is counted here, so shutdown waits for it. */
   writes: WritesInFlight;
 }
 
-export interface ImagePatch {
-  caption?: string | null;
-  credit?: string | null;
-  sourceUrl?: string | null;
-  status?: VerificationStatus;
-  statusNote?: string | null;
-  evidenceUrl?: string | null;
-  claimedDate?: Date | null;
-  reason: string;
-}
-
-const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'];
+export type { ImagePatch };
 
 /** Validates a PATCH body; `null` or "" clears a field. */
 export function readImagePatch(body: unknown): ImagePatch {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('Send a JSON object.');
-  const bag = body as Record<string, unknown>;
-  const unknown = Object.keys(bag).filter((key) => !PATCHABLE.includes(key));
-  if (unknown.length > 0) throw new BadRequestError(`Unknown field(s): ${unknown.join(', ')}. Editable: ${PATCHABLE.join(', ')}.`);
-  const reason = optionalText(bag, 'reason', 1000);
-  if (!reason) throw new BadRequestError('Say why the record is being changed: the "reason" field is required.', { details: { field: 'reason' } });
-  const clearable = (name: string, read: (b: Record<string, unknown>, n: string) => string | undefined) =>
-    name in bag ? (bag[name] === null ? null : (read(bag, name) ?? null)) : undefined;
-  const status = optionalText(bag, 'status', 20);
-  if (status !== undefined && !(VERIFICATION_STATUSES as readonly string[]).includes(status)) {
-    throw new BadRequestError(`"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.`, { details: { field: 'status' } });
+  return parseInput(imagePatchSchema, body);
+}
+
+/** Edits that lose a race with another edit of other fields are computed again this many times. */
+const EDIT_ATTEMPTS = 5;
+
+type FieldChange = { field: string; from: unknown; to: unknown };
+
+/** Status fields of a patch and where they are stored on the record. */
+const STATUS_FIELDS = [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const;
+const DECLARED_FIELDS = ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const;
+
+/** Pure: what a patch changes on a record, as history changes and as a database change. */
+export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
+  const declared = { ...image.declared } as Record<string, unknown>;
+  const changes: FieldChange[] = [];
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const field of DECLARED_FIELDS) {
+    const next = patch[field];
+    if (next === undefined) continue;
+    const previous = (declared[field] as string | Date | undefined) ?? null;
+    if (String(previous) === String(next)) continue;
+    changes.push({ field, from: previous, to: next });
+    declared[field] = next ?? undefined;
   }
-  const patch: ImagePatch = {
-    caption: clearable('caption', (b, n) => optionalText(b, n)),
-    credit: clearable('credit', (b, n) => optionalText(b, n, 500)),
-    sourceUrl: clearable('sourceUrl', optionalUrl),
-    status: status as VerificationStatus | undefined,
-    statusNote: clearable('statusNote', (b, n) => optionalText(b, n, 2000)),
-    evidenceUrl: clearable('evidenceUrl', optionalUrl),
-    claimedDate: 'claimedDate' in bag ? (bag.claimedDate === null ? null : (optionalDate(bag, 'claimedDate') ?? null)) : undefined,
-    reason,
-  };
-  if (Object.entries(patch).every(([key, value]) => key === 'reason' || value === undefined)) {
-    throw new BadRequestError('Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, status, statusNote, evidenceUrl.');
+  if (changes.length > 0) {
+    const rebuilt = declaredRecord({
+      caption: declared.caption as string | undefined,
+      credit: declared.credit as string | undefined,
+      sourceUrl: declared.sourceUrl as string | undefined,
+      sourceNote: declared.sourceNote as string | undefined,
+      printedLine: declared.printedLine as string | undefined,
+      claimedDate: declared.claimedDate as Date | undefined,
+    });
+    set.declared = rebuilt;
+    set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);
   }
-  return patch;
+  const statusChanges: FieldChange[] = [];
+  const status = image.status ?? { value: 'unverified' };
+  for (const [field, key] of STATUS_FIELDS) {
+    const next = patch[field];
+    if (next === undefined) continue;
+    const previous = (status as Record<string, unknown>)[key] ?? null;
+    if (previous === next) continue;
+    statusChanges.push({ field, from: previous, to: next });
+    if (next === null) unset.push(`status.${key}`);
+    else set[`status.${key}`] = next;
+  }
+  if (statusChanges.length > 0) {
+    set['status.setBy'] = actor.name;
+    set['status.setById'] = actor.accountId ?? null;
+    set['status.setAt'] = now;
+  }
+  return { changes, statusChanges, change: { set, unset } };
+}
+
+/** The value of a patchable field on a record, to tell whether a concurrent edit touched it. */
+function currentValue(image: ImageRecord, field: keyof Omit<ImagePatch, 'reason'>): string {
+  const statusKey = STATUS_FIELDS.find(([name]) => name === field)?.[1];
+  const value = statusKey ? (image.status as Record<string, unknown> | undefined)?.[statusKey] : (image.declared as Record<string, unknown> | undefined)?.[field];
+  return String(value ?? null);
 }
 
 export function createImageService(deps: ImageServiceDeps) {
-  async function list(query: GalleryQuery): Promise<{ items: ImageRecord[]; total: number }> {
-    const filter = galleryFilter(query);
-    const [items, total] = await Promise.all([
-      ImageModel.find(filter, CARD_PROJECTION)
-        .sort(gallerySort(query.sort))
-        .skip((query.page - 1) * query.limit)
-        .limit(query.limit)
-        .lean<ImageRecord[]>(),
-      Object.keys(filter).length === 0 ? ImageModel.estimatedDocumentCount() : ImageModel.countDocuments(filter),
-    ]);
-    return { items, total };
-  }
+  const { repository } = deps;
 
   async function findImage(id: string): Promise<ImageRecord> {
-    const image = await ImageModel.findById(parseImageId(id)).lean<ImageRecord>();
+    const image = await repository.findById(parseImageId(id));
     if (!image) throw new NotFoundError('No image with this id is in the archive.');
     return image;
+  }
+
+  /** The articles an image's uses point at, by id. */
+  async function articlesOf(image: Pick<ImageRecord, 'uses'>): Promise<Map<string, ArticleRef>> {
+    const ids = (image.uses ?? []).map((use) => use.article).filter((value): value is mongoose.Types.ObjectId => Boolean(value));
+    return ids.length > 0 ? deps.articles.byIds(ids) : new Map();
   }
 
   async function get(id: string): Promise<ImageDetail> {
@@ -126,76 +122,63 @@ export function createImageService(deps: ImageServiceDeps) {
     return { image, articles: await articlesOf(image) };
   }
 
-  /** The raw metadata of an image already loaded. */
-  async function metadataOf(imageId: mongoose.Types.ObjectId): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
-    const metadata = await ImageMetadataModel.findOne({ image: imageId }).lean();
-    return { raw: metadata?.raw ?? {}, embeddedThumbnail: metadata?.embeddedThumbnail ?? null };
-  }
-
   /** The raw metadata by id, 404 for an unknown image. */
   async function rawMetadata(id: string): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
     const imageId = parseImageId(id);
-    const [exists, metadata] = await Promise.all([ImageModel.exists({ _id: imageId }), metadataOf(imageId)]);
+    const [exists, metadata] = await Promise.all([repository.exists(imageId), repository.metadataOf(imageId)]);
     if (!exists) throw new NotFoundError('No image with this id is in the archive.');
     return metadata;
   }
 
+  async function provenanceReport(id: string) {
+    const image = await repository.provenanceOf(parseImageId(id));
+    if (!image) throw new NotFoundError('No image with this id is in the archive.');
+    return { imageId: String(image._id), badge: image.provenance?.badge ?? 'neutral', computedAt: image.provenance?.computedAt ?? null, findings: image.provenance?.findings ?? [] };
+  }
+
+  async function history(id: string) {
+    const imageId = parseImageId(id);
+    if (!(await repository.exists(imageId))) throw new NotFoundError('No image with this id is in the archive.');
+    return deps.history.list(imageId);
+  }
+
+  /**
+   * Applies a patch atomically: written only if the record is still the one the change was
+   * computed from. When another edit got in between, the patch is computed again on the new record
+   * if that edit touched other fields (both land), and refused with 409 if it changed a field this
+   * patch changes too (nothing is overwritten unseen).
+   */
   async function update(id: string, patch: ImagePatch, actor: Actor): Promise<ImageRecord> {
-    const image = await findImage(id);
-    const declared = { ...image.declared } as Record<string, unknown>;
-    const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
-    const set: Record<string, unknown> = {};
-    const unset: Record<string, ''> = {};
-    for (const field of ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const) {
-      const next = patch[field];
-      if (next === undefined) continue;
-      const previous = (declared[field] as string | Date | undefined) ?? null;
-      if (String(previous) === String(next)) continue;
-      changes.push({ field, from: previous, to: next });
-      declared[field] = next ?? undefined;
+    const first = await findImage(id);
+    const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<ImagePatch, 'reason'> => key !== 'reason' && patch[key] !== undefined);
+    let image = first;
+    for (let attempt = 1; ; attempt++) {
+      const { changes, statusChanges, change } = planEdit(image, patch, actor);
+      if (changes.length === 0 && statusChanges.length === 0) return image;
+      if (await repository.conditionalUpdate(image._id, image.revision ?? 0, change)) {
+        if (changes.length > 0) await deps.history.append(image._id, { type: 'edited', actor, changes, reason: patch.reason });
+        if (statusChanges.length > 0) await deps.history.append(image._id, { type: 'status_set', actor, changes: statusChanges, reason: patch.reason });
+        await deps.provenance.refresh(image._id, { alsoMatches: true });
+        return (await repository.findById(image._id))!;
+      }
+      const current = await findImage(id);
+      const clashing = touched.filter((field) => currentValue(current, field) !== currentValue(first, field));
+      if (clashing.length > 0 || attempt >= EDIT_ATTEMPTS) {
+        throw new ConflictError(`Someone else changed ${clashing.length > 0 ? clashing.join(', ') : 'this record'} at the same moment. Reload the record and make your change again.`, { code: 'edit_conflict' });
+      }
+      image = current;
     }
-    if (changes.length > 0) {
-      const rebuilt = declaredRecord({
-        caption: declared.caption as string | undefined,
-        credit: declared.credit as string | undefined,
-        sourceUrl: declared.sourceUrl as string | undefined,
-        sourceNote: declared.sourceNote as string | undefined,
-        printedLine: declared.printedLine as string | undefined,
-        claimedDate: declared.claimedDate as Date | undefined,
-      });
-      set.declared = rebuilt;
-      set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);
-    }
-    const statusChanges: Array<{ field: string; from: unknown; to: unknown }> = [];
-    const status = image.status ?? { value: 'unverified' };
-    for (const [field, key] of [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const) {
-      const next = patch[field];
-      if (next === undefined) continue;
-      const previous = (status as Record<string, unknown>)[key] ?? null;
-      if (previous === next) continue;
-      statusChanges.push({ field, from: previous, to: next });
-      if (next === null) unset[`status.${key}`] = '';
-      else set[`status.${key}`] = next;
-    }
-    if (statusChanges.length > 0) {
-      set['status.setBy'] = actor.name;
-      set['status.setById'] = actor.accountId ?? null;
-      set['status.setAt'] = new Date();
-    }
-    if (changes.length === 0 && statusChanges.length === 0) return image;
-    await ImageModel.updateOne({ _id: image._id }, Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set });
-    if (changes.length > 0) await deps.history.append(image._id, { type: 'edited', actor, changes, reason: patch.reason });
-    if (statusChanges.length > 0) await deps.history.append(image._id, { type: 'status_set', actor, changes: statusChanges, reason: patch.reason });
-    await deps.provenance.refresh(image._id, { alsoMatches: true });
-    return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
   }
 
   return {
     ...deps.ingest,
-    list,
+    list: (query: GalleryQuery) => repository.page(query),
     get,
+    articlesOf,
     rawMetadata,
-    metadataOf,
+    metadataOf: repository.metadataOf,
+    provenanceReport,
+    history,
     update: (id: string, patch: ImagePatch, actor: Actor) => deps.writes.track(() => update(id, patch, actor)),
   };
 }

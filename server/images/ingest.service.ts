@@ -4,20 +4,18 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
-import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import { findOrCreateArticle } from '../articles/articles.service';
-import type { DescribedImageRecord } from '../articles/described-image.model';
-import { claimDescribedImage, declaredForDescribed, markFulfilled, releaseDescribedImage } from '../articles/described-images.service';
 import { parseCredit } from '../credits/credit-parser';
 import { platformForUrl } from '../credits/platforms';
 import type { HistoryService } from '../provenance/history.service';
-import type { ProvenanceService } from '../provenance/provenance.service';
 import { ConflictError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { WritesInFlight } from '../shared/writes-in-flight';
 import { analyseFile, type AnalysisLimits } from './analyse';
-import { creditKeyOf, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
-import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
+import type { ArticleLinks, ArticleRef, DescribedImageClaim } from './article-links';
+import { creditKeyOf, declaredForDescribed, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
+import type { ImageProvenance } from './image-provenance';
+import type { ImageRecord } from './image.model';
+import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
@@ -33,7 +31,9 @@ export interface IngestDeps {
   /** Bounds how many files are decoded at once, so memory stays flat however many uploads arrive. */
   imageWork: LimitFunction;
   limits: AnalysisLimits;
-  provenance: ProvenanceService;
+  images: ImagesRepository;
+  articles: ArticleLinks;
+  provenance: ImageProvenance;
   history: HistoryService;
   logger: Logger;
   /** Every ingest is counted here, so shutdown waits for it. */
@@ -55,12 +55,12 @@ export function declaredRecord(fields: DeclaredFields) {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { paths, limits, provenance, history, logger, imageWork } = deps;
+  const { paths, limits, images, articles, provenance, history, logger, imageWork } = deps;
 
   /** The article an upload names: one already in the archive by id, or found or created from its fields. */
-  async function articleOf(declared: DeclaredUpload): Promise<ArticleRecord | undefined> {
-    if (declared.articleId) return (await ArticleModel.findById(declared.articleId).lean<ArticleRecord>()) ?? undefined;
-    return declared.article ? findOrCreateArticle(declared.article) : undefined;
+  async function articleOf(declared: DeclaredUpload): Promise<ArticleRef | undefined> {
+    if (declared.articleId) return articles.byId(declared.articleId);
+    return declared.article ? articles.findOrCreate(declared.article) : undefined;
   }
 
   /** Records a new use (caption, credit, article) of an image the archive already holds. */
@@ -68,12 +68,6 @@ export function createIngestService(deps: IngestDeps) {
     const { fields } = declared;
     if (!fields.caption && !fields.credit && !fields.printedLine && !declared.article && !declared.articleId) return image;
     const articleRecord = await articleOf(declared);
-    // The same file sent again with the same article and lines (a retried upload, a second seeding)
-    // is the same use, not a second printing.
-    const sameUse = (image.uses ?? []).some(
-      (use) => String(use.article ?? '') === String(articleRecord?._id ?? '') && (use.printedLine ?? undefined) === fields.printedLine && (use.caption ?? undefined) === fields.caption && (use.credit ?? undefined) === fields.credit,
-    );
-    if (sameUse) return image;
     const use = {
       _id: new mongoose.Types.ObjectId(),
       article: articleRecord?._id,
@@ -83,14 +77,16 @@ export function createIngestService(deps: IngestDeps) {
       addedAt: declared.useAddedAt ?? new Date(),
       addedBy: actor.name,
     };
-    await ImageModel.updateOne({ _id: image._id }, { $push: { uses: use } });
+    // The same file sent again with the same article and lines (a retried upload, a second seeding)
+    // is the same use, not a second printing: the repository adds it only if no such use is there.
+    if (!(await images.addUse(image._id, use))) return image;
     await history.append(image._id, {
       type: 'use_added',
       actor,
       changes: [{ field: 'uses', from: null, to: { article: articleRecord?.headline ?? articleRecord?.url ?? null, printedLine: use.printedLine ?? null, caption: use.caption ?? null, credit: use.credit ?? null } }],
     });
     await provenance.refresh(image._id);
-    return (await ImageModel.findById(image._id).lean<ImageRecord>())!;
+    return (await images.findById(image._id))!;
   }
 
   async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: Actor): Promise<IngestResult> {
@@ -98,15 +94,15 @@ export function createIngestService(deps: IngestDeps) {
       if (!declaredByUploader.describedImage) return await ingestFile(upload, declaredByUploader, actor);
       // A file for an image the archive only had described: claimed before any work, so that two
       // uploads for it cannot both go in; its record supplies what the uploader left out.
-      const described = await claimDescribedImage(declaredByUploader.describedImage);
+      const described = await articles.claimDescribed(declaredByUploader.describedImage);
       let result: IngestResult;
       try {
         result = await ingestFile(upload, declaredForDescribed(declaredByUploader, described), actor);
       } catch (error) {
-        await releaseDescribedImage(described);
+        await articles.releaseDescribed(described);
         throw error;
       }
-      if (await markFulfilled(described, result.image._id)) await recordFulfilment(result.image._id, described, actor);
+      if (await articles.markFulfilled(described, result.image._id)) await recordFulfilment(result.image._id, described, actor);
       return result;
     } finally {
       await removeQuietly(upload.path);
@@ -114,12 +110,12 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: Actor): Promise<IngestResult> {
-    const existing = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+    const existing = await images.findBySha256(upload.sha256);
     return existing ? { outcome: 'existing', image: await addUse(existing, declared, actor) } : storeNew(upload, declared, actor);
   }
 
   /** The image's own history keeps that it was first known only from the article. */
-  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageRecord, actor: Actor): Promise<void> {
+  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageClaim, actor: Actor): Promise<void> {
     await history.append(imageId, {
       type: 'described_image_fulfilled',
       actor,
@@ -152,7 +148,7 @@ export function createIngestService(deps: IngestDeps) {
     try {
       const articleRecord = await articleOf(declared);
       // Written before the record they belong to: a crash in between leaves only these, which the start-up repair removes.
-      await ImageMetadataModel.create({ image: imageId, raw: analysis.raw, embeddedThumbnail: analysis.embeddedThumbnail });
+      await images.createMetadata(imageId, { raw: analysis.raw, embeddedThumbnail: analysis.embeddedThumbnail });
       await history.append(imageId, {
         type: 'created',
         actor,
@@ -160,7 +156,7 @@ export function createIngestService(deps: IngestDeps) {
           .filter(([, value]) => value !== undefined)
           .map(([field, value]) => ({ field, from: null, to: value })),
       });
-      await ImageModel.create({
+      await images.create({
         _id: imageId,
         sha256: upload.sha256,
         phash: analysis.phash,
@@ -178,10 +174,10 @@ export function createIngestService(deps: IngestDeps) {
         keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
       });
     } catch (error) {
-      await Promise.all([ImageMetadataModel.deleteOne({ image: imageId }), history.removeAll(imageId)]).catch(() => undefined);
+      await Promise.all([images.removeMetadata([imageId]), history.removeAll(imageId)]).catch(() => undefined);
       if (isDuplicateKey(error)) {
         // The same file was stored by a concurrent request a moment ago: the files are identical, keep them.
-        const winner = await ImageModel.findOne({ sha256: upload.sha256 }).lean<ImageRecord>();
+        const winner = await images.findBySha256(upload.sha256);
         if (winner) return { outcome: 'existing', image: await addUse(winner, declared, actor) };
         throw new ConflictError('The same file was being stored at the same moment; please try again.');
       }
@@ -191,17 +187,14 @@ export function createIngestService(deps: IngestDeps) {
 
     await provenance.imageAdded(imageId, analysis.phash);
     logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
-    return { outcome: 'created', image: (await ImageModel.findById(imageId).lean<ImageRecord>())! };
+    return { outcome: 'created', image: (await images.findById(imageId))! };
   }
 
   /** Removes files written for a failed ingest, unless another record uses them (names are content-addressed). */
   async function removeUnreferenced(filePaths: string[]): Promise<void> {
     for (const filePath of filePaths) {
       const name = path.basename(filePath);
-      const used = await ImageModel.exists({
-        $or: [{ originalFile: name }, { 'derivatives.thumbnail.file': name }, { 'derivatives.display.file': name }],
-      });
-      if (!used) await removeQuietly(filePath);
+      if (!(await images.isFileReferenced(name))) await removeQuietly(filePath);
     }
   }
 

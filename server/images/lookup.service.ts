@@ -5,7 +5,7 @@ import { analyseFile, type AnalysisLimits } from './analyse';
 import { derivativeUrl } from './images.serialize';
 import type { Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
-import type { ProvenanceService } from '../provenance/provenance.service';
+import type { ImageProvenance } from './image-provenance';
 
 export interface LookupMatch {
   imageId: string;
@@ -29,7 +29,7 @@ export interface LookupResult {
   findings: Finding[];
 }
 
-export function createLookupService({ provenance, limits, imageWork }: { provenance: ProvenanceService; limits: AnalysisLimits; imageWork: LimitFunction }) {
+export function createLookupService({ provenance, limits, imageWork }: { provenance: ImageProvenance; limits: AnalysisLimits; imageWork: LimitFunction }) {
   async function lookup(filePath: string, sha256: string): Promise<LookupResult> {
     const analysis = await imageWork(() => analyseFile(filePath, limits));
     const matched = await provenance.findMatches(sha256, analysis.phash);

@@ -2,12 +2,12 @@
 // so the archive never shows a record without its files nor keeps files without a record.
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import mongoose from 'mongoose';
-import { HistoryEntryModel } from '../provenance/history.model';
-import type { ProvenanceService } from '../provenance/provenance.service';
+import type mongoose from 'mongoose';
+import type { HistoryService } from '../provenance/history.service';
 import type { Logger } from '../shared/logger';
+import type { ImageProvenance } from './image-provenance';
 import type { ImageFormat } from './image.types';
-import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
+import type { ImagesRepository, RepairRecord } from './images.repository';
 import { makeDerivatives } from './media';
 import { removeQuietly, type UploadPaths } from './storage';
 
@@ -31,11 +31,13 @@ async function filesIn(folder: string): Promise<Set<string>> {
 export async function repairStorage(
   paths: UploadPaths,
   deps: {
-    provenance: ProvenanceService;
+    images: ImagesRepository;
+    history: Pick<HistoryService, 'removeOrphans'>;
+    provenance: Pick<ImageProvenance, 'refresh'>;
     logger: Logger;
     maxPixels: number;
     /** Sees every record as the repair reads it, before any report is refreshed (services.ts fills the hash index from it). */
-    eachRecord?: (record: Pick<ImageRecord, '_id' | 'phash'>) => void;
+    eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash'>) => void;
   },
 ): Promise<RepairReport> {
   const report: RepairReport = {
@@ -60,10 +62,7 @@ export async function repairStorage(
   const referenced = new Set<string>();
   const imageIds = new Set<string>();
   const unreported: mongoose.Types.ObjectId[] = [];
-  const cursor = ImageModel.find({}, { phash: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 })
-    .lean<Pick<ImageRecord, '_id' | 'phash' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>>()
-    .cursor({ batchSize: 1000 });
-  for await (const record of cursor) {
+  for await (const record of deps.images.scanForRepair()) {
     deps.eachRecord?.(record);
     imageIds.add(String(record._id));
     // A crash after the record was written but before its report was computed (refreshed below,
@@ -90,7 +89,7 @@ export async function repairStorage(
         deps.logger.error(`Could not rebuild the derivatives of image ${String(record._id)}`, error instanceof Error ? error.message : String(error));
         continue;
       }
-      await ImageModel.updateOne({ _id: record._id }, { $set: { derivatives: rebuilt } }, { timestamps: false });
+      await deps.images.setDerivatives(record._id, rebuilt);
       for (const file of [rebuilt.thumbnail.file, rebuilt.display.file]) {
         referenced.add(file);
         derivatives.add(file);
@@ -111,14 +110,9 @@ export async function repairStorage(
   }
 
   // Metadata and history are written just before their image record; without it they are leftovers.
-  for (const model of [ImageMetadataModel, HistoryEntryModel] as const) {
-    const owners: mongoose.Types.ObjectId[] = await (model as typeof ImageMetadataModel).distinct('image');
-    const orphans = owners.filter((owner) => !imageIds.has(String(owner)));
-    if (orphans.length > 0) {
-      const result = await (model as typeof ImageMetadataModel).deleteMany({ image: { $in: orphans } });
-      report.orphanDocumentsRemoved += result.deletedCount ?? 0;
-    }
-  }
+  const orphanMetadata = (await deps.images.metadataOwners()).filter((owner) => !imageIds.has(String(owner)));
+  if (orphanMetadata.length > 0) report.orphanDocumentsRemoved += await deps.images.removeMetadata(orphanMetadata);
+  report.orphanDocumentsRemoved += await deps.history.removeOrphans((owner) => imageIds.has(String(owner)));
 
   for (const id of unreported) {
     await deps.provenance.refresh(id, { alsoMatches: true });

@@ -1,4 +1,7 @@
 // The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
+import { describedImageSchema } from '../articles/described-images.schemas';
+import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
+import { jsonSchemaOf } from '../shared/input';
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -8,18 +11,17 @@ const jsonBody = (schema: object) => ({ required: true, content: { 'application/
 
 const idParameter = { name: 'id', in: 'path', required: true, description: 'Image id (24 hex characters).', schema: { type: 'string', pattern: '^[a-f0-9]{24}$' } };
 
-const uploadFields = {
-  caption: { type: 'string', maxLength: 4000 },
-  credit: { type: 'string', maxLength: 500, description: 'Credit as printed, e.g. "Telegram/Volodymyr Zelensky".' },
-  sourceUrl: { type: 'string', format: 'uri', description: 'Where the supplier posted or sent the image.' },
-  sourceNote: { type: 'string' },
-  printedLine: { type: 'string', description: 'Caption line as printed; split into caption and credit (the parenthetical at its end) when those are not given.' },
-  claimedDate: { type: 'string', format: 'date-time', description: 'When the event happened or the picture was first posted, as the source claims; compared with the capture date in the file.' },
-  articleUrl: { type: 'string', format: 'uri' },
-  articleHeadline: { type: 'string' },
-  articlePublisher: { type: 'string' },
-  articlePublishedAt: { type: 'string', format: 'date-time' },
-};
+// The request parts come from the same schemas that parse the requests, so a limit is written once.
+const uploadFields = jsonSchemaOf(uploadFieldsSchema).properties as Record<string, object>;
+const { describedImage: describedImageField, ...uploadFieldsWithoutDescribed } = uploadFields;
+
+/** The gallery's query parameters, one OpenAPI parameter per schema property. */
+const galleryParameters = Object.entries(jsonSchemaOf(galleryQuerySchema()).properties as Record<string, { description?: string }>).map(([name, { description, ...schema }]) => ({
+  name,
+  in: 'query',
+  schema,
+  ...(description ? { description } : {}),
+}));
 
 const describedImageId = { name: 'id', in: 'path', required: true, description: 'Described image id (24 hex characters).', schema: { type: 'string' } };
 
@@ -43,8 +45,8 @@ export const openApiDocument = {
                 properties: {
                   image: { type: 'string', format: 'binary' },
                   images: { type: 'array', items: { type: 'string', format: 'binary' } },
-                  ...uploadFields,
-                  describedImage: { type: 'string', description: 'Id of a described image (a record without a file) this file is for: its printed line, caption, credit and article fill in what is not given, and the image takes its place in the article.' },
+                  ...uploadFieldsWithoutDescribed,
+                  describedImage: describedImageField,
                 },
               },
             },
@@ -63,16 +65,7 @@ export const openApiDocument = {
       },
       get: {
         summary: 'List images, newest first.',
-        parameters: [
-          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-          { name: 'credit', in: 'query', schema: { type: 'string' }, description: 'Exact credit, case and accents ignored.' },
-          { name: 'q', in: 'query', schema: { type: 'string' }, description: 'Words that must all appear in caption, credit or source.' },
-          { name: 'platform', in: 'query', schema: { type: 'string' } },
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['unverified', 'verified', 'disputed'] } },
-          { name: 'gps', in: 'query', schema: { type: 'string', enum: ['yes', 'no'] } },
-          { name: 'sort', in: 'query', schema: { type: 'string', enum: ['newest', 'oldest', 'captured'] } },
-        ],
+        parameters: galleryParameters,
         responses: {
           200: { description: 'A page of images with the total count.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImageList' } } } },
           400: errorResponse('A malformed parameter.'),
@@ -88,20 +81,7 @@ export const openApiDocument = {
       patch: {
         summary: 'Edit caption, credit, source or verification status; every change is recorded in the hash-chained history.',
         parameters: [idParameter],
-        requestBody: jsonBody({
-          type: 'object',
-          required: ['reason'],
-          properties: {
-            caption: { type: ['string', 'null'] },
-            credit: { type: ['string', 'null'] },
-            sourceUrl: { type: ['string', 'null'], format: 'uri' },
-            claimedDate: { type: ['string', 'null'], format: 'date-time' },
-            status: { type: 'string', enum: ['unverified', 'verified', 'disputed'] },
-            statusNote: { type: ['string', 'null'] },
-            evidenceUrl: { type: ['string', 'null'], format: 'uri' },
-            reason: { type: 'string' },
-          },
-        }),
+        requestBody: jsonBody(jsonSchemaOf(imagePatchSchema)),
         responses: { 200: { description: 'The updated image.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Image' } } } }, 400: errorResponse('Invalid change.'), 404: errorResponse('Unknown id.') },
       },
     },
@@ -144,9 +124,8 @@ export const openApiDocument = {
       post: {
         summary: 'Record an image an article printed or described, without its file.',
         requestBody: jsonBody({
-          type: 'object',
+          ...jsonSchemaOf(describedImageSchema),
           description: 'The upload fields (an article headline or URL is required) and a description; at least one of printedLine, caption, description.',
-          properties: { ...uploadFields, description: { type: 'string', description: 'What the article says about an image it did not show.' } },
         }),
         responses: {
           201: { description: 'Recorded.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DescribedImage' } } } },

@@ -5,8 +5,7 @@
 import { parseCredit, type ParsedCredit } from '../credits/credit-parser';
 import { namesMatch, normaliseName } from '../credits/name-match';
 import { accountFromUrl, hostOf, platformById, platformForUrl } from '../credits/platforms';
-import type { NormalisedMetadata } from '../images/image.types';
-import type { Finding, FindingCode, FindingEvidence, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
+import type { Finding, FindingCode, FindingEvidence, NormalisedMetadata, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
 
 /** Software that edits pictures, as it names itself in EXIF Software / XMP CreatorTool. Data, not branches. */
 export const EDITING_SOFTWARE: ReadonlyArray<{ name: string; pattern: RegExp }> = [

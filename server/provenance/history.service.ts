@@ -3,7 +3,8 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../accounts/principal';
 import { hashEntry, verifyChain, type HistoryAccount, type HistoryChange, type HistoryEntryType } from './history-chain';
-import { HistoryEntryModel, type HistoryEntryRecord } from './history.model';
+import type { HistoryEntryRecord } from './history.model';
+import type { HistoryRepository } from './history.repository';
 
 type ObjectId = mongoose.Types.ObjectId;
 
@@ -46,11 +47,11 @@ function bodyOf(entry: Pick<HistoryEntryRecord, 'image' | 'seq' | 'type' | 'acto
   };
 }
 
-export function createHistoryService() {
+export function createHistoryService({ repository }: { repository: HistoryRepository }) {
   async function append(imageId: ObjectId, entry: NewHistoryEntry): Promise<HistoryEntryView> {
     // Two writers racing for the same seq: the unique (image, seq) index lets one win; the other retries.
     for (let attempt = 1; ; attempt++) {
-      const last = await HistoryEntryModel.findOne({ image: imageId }).sort({ seq: -1 }).lean<HistoryEntryRecord>();
+      const last = await repository.last(imageId);
       const body = {
         image: imageId,
         seq: last ? last.seq + 1 : 0,
@@ -64,29 +65,30 @@ export function createHistoryService() {
       };
       const hash = hashEntry(bodyOf(body));
       try {
-        const created = await HistoryEntryModel.create({ ...body, hash });
-        return toView(created.toObject() as HistoryEntryRecord);
+        return toView(await repository.insert({ ...body, hash }));
       } catch (error) {
         if ((error as { code?: unknown }).code !== 11000 || attempt >= APPEND_ATTEMPTS) throw error;
       }
     }
   }
 
-  async function entriesOf(imageId: ObjectId): Promise<HistoryEntryRecord[]> {
-    return HistoryEntryModel.find({ image: imageId }).sort({ seq: 1 }).lean<HistoryEntryRecord[]>();
-  }
-
   async function list(imageId: ObjectId): Promise<{ entries: HistoryEntryView[]; chainValid: boolean; brokenAt?: number; reason?: string }> {
-    const entries = await entriesOf(imageId);
+    const entries = await repository.entriesOf(imageId);
     const verdict = verifyChain(entries.map((entry) => ({ ...bodyOf(entry), hash: entry.hash })));
     return { entries: entries.map(toView), chainValid: verdict.valid, brokenAt: verdict.brokenAt, reason: verdict.reason };
   }
 
   async function removeAll(imageId: ObjectId): Promise<void> {
-    await HistoryEntryModel.deleteMany({ image: imageId });
+    await repository.removeAllOf([imageId]);
   }
 
-  return { append, list, removeAll };
+  /** Removes the history of images that have no record (written just before a record a crash prevented). */
+  async function removeOrphans(isImage: (id: ObjectId) => boolean): Promise<number> {
+    const orphans = (await repository.owners()).filter((owner) => !isImage(owner));
+    return orphans.length > 0 ? repository.removeAllOf(orphans) : 0;
+  }
+
+  return { append, list, removeAll, removeOrphans };
 }
 
 /** The stored account of an entry, without the fields a database adds or leaves empty. */

@@ -1,18 +1,46 @@
 // Keeps each image's provenance report current: the findings are computed by pure functions
 // (findings.ts) from the record, its near-duplicates in the hash index and the other uses of it.
-import mongoose from 'mongoose';
-import { ImageModel, type ImageRecord } from '../images/image.model';
+// Image records are reached through the port below (the images repository implements it), so
+// provenance imports nothing of the images capability.
+import type mongoose from 'mongoose';
 import { computeFindings, overallBadge } from './findings';
-import type { Finding, ProvenanceMatch } from './findings.types';
+import type { C2paSummary, Finding, NormalisedMetadata, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
 import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';
 
 type ObjectId = mongoose.Types.ObjectId;
+type Text = string | null | undefined;
 
-const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, derivatives: 1 } as const;
+/** What the findings read of an image record. */
+export interface ProvenanceSubject {
+  _id: ObjectId;
+  sha256: string;
+  phash: string;
+  createdAt: Date;
+  declared?: { credit?: Text; sourceUrl?: Text; caption?: Text; claimedDate?: Date | null } | null;
+  embedded?: unknown;
+  c2pa?: unknown;
+  uses?: Array<{ credit?: Text; addedAt?: Date | null }> | null;
+}
 
-export interface MatchedImage {
-  image: Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
+/** What a match shows of another image. */
+export interface MatchCandidate {
+  _id: ObjectId;
+  sha256: string;
+  createdAt: Date;
+  declared?: { credit?: Text; sourceUrl?: Text } | null;
+}
+
+/** The image records as provenance needs them. */
+export interface ProvenanceRecords<Subject extends ProvenanceSubject, Candidate extends MatchCandidate> {
+  findById(id: ObjectId): Promise<Subject | null>;
+  matchCandidates(sha256: string, ids: string[]): Promise<Candidate[]>;
+  hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }>;
+  saveProvenance(id: ObjectId, report: { findings: Finding[]; badge: string }): Promise<void>;
+}
+
+export interface MatchedImage<Candidate extends MatchCandidate = MatchCandidate> {
+  image: Candidate;
   kind: 'exact' | 'near';
   distance: number;
 }
@@ -22,7 +50,10 @@ const INDEX_SYNC_MS = 5_000;
 /** Each sync re-reads this far back, for clock skew between app servers and inserts that commit late. */
 const INDEX_SYNC_OVERLAP_MS = 60_000;
 
-export function createProvenanceService(options: { indexSyncMs?: number } = {}) {
+export function createProvenanceService<Subject extends ProvenanceSubject, Candidate extends MatchCandidate>(
+  records: ProvenanceRecords<Subject, Candidate>,
+  options: { indexSyncMs?: number } = {},
+) {
   const index = new HashIndex();
   const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
   /** Images created from this moment on are read by the next sync; undefined: read them all. */
@@ -48,8 +79,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
    */
   async function syncIndex(): Promise<void> {
     const started = new Date();
-    const filter = syncFrom ? { createdAt: { $gte: syncFrom } } : {};
-    for await (const record of ImageModel.find(filter, { phash: 1 }).lean().cursor({ batchSize: 1000 })) index.add(String(record._id), record.phash);
+    for await (const record of records.hashesSince(syncFrom)) index.add(String(record._id), record.phash);
     syncFrom = new Date(started.getTime() - INDEX_SYNC_OVERLAP_MS);
     lastSync = started.getTime();
   }
@@ -62,15 +92,12 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
   }
 
   /** Images held whose picture matches the given hashes (exact by SHA-256, near by perceptual hash). */
-  async function findMatches(sha256: string, phash: string, excludeId?: ObjectId): Promise<MatchedImage[]> {
+  async function findMatches(sha256: string, phash: string, excludeId?: ObjectId): Promise<Array<MatchedImage<Candidate>>> {
     await syncIfStale();
     const near = index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE).filter((match) => match.id !== String(excludeId));
     const distances = new Map(near.map((match) => [match.id, match.distance]));
-    const records = await ImageModel.find(
-      { $or: [{ sha256 }, { _id: { $in: near.map((match) => new mongoose.Types.ObjectId(match.id)) } }] },
-      MATCH_PROJECTION,
-    ).lean<MatchedImage['image'][]>();
-    return records
+    const candidates = await records.matchCandidates(sha256, near.map((match) => match.id));
+    return candidates
       .filter((record) => String(record._id) !== String(excludeId))
       .map((record) => ({
         image: record,
@@ -80,7 +107,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
       .sort((a, b) => a.distance - b.distance || a.image.createdAt.getTime() - b.image.createdAt.getTime());
   }
 
-  function toProvenanceMatches(image: ImageRecord, matched: MatchedImage[]): ProvenanceMatch[] {
+  function toProvenanceMatches(image: Subject, matched: MatchedImage[]): ProvenanceMatch[] {
     const matches: ProvenanceMatch[] = matched.map(({ image: other, kind, distance }) => ({
       imageId: String(other._id),
       kind,
@@ -98,7 +125,7 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
     return matches;
   }
 
-  function findingsFor(image: ImageRecord, matched: MatchedImage[]): Finding[] {
+  function findingsFor(image: Subject, matched: MatchedImage[]): Finding[] {
     return computeFindings({
       declared: {
         credit: image.declared?.credit ?? undefined,
@@ -106,8 +133,8 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
         caption: image.declared?.caption ?? undefined,
         claimedDate: image.declared?.claimedDate ?? undefined,
       },
-      embedded: (image.embedded ?? { sources: {} }) as Parameters<typeof computeFindings>[0]['embedded'],
-      c2pa: image.c2pa ?? undefined,
+      embedded: (image.embedded ?? { sources: {} }) as NormalisedMetadata,
+      c2pa: (image.c2pa ?? undefined) as C2paSummary | undefined,
       matches: toProvenanceMatches(image, matched),
       createdAt: image.createdAt,
     });
@@ -115,15 +142,11 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
 
   /** Recomputes and stores one image's report; with alsoMatches, its near-duplicates' reports too. */
   async function refresh(id: ObjectId, options: { alsoMatches?: boolean } = {}): Promise<Finding[]> {
-    const image = await ImageModel.findById(id).lean<ImageRecord>();
+    const image = await records.findById(id);
     if (!image) return [];
     const matched = await findMatches(image.sha256, image.phash, image._id);
     const findings = findingsFor(image, matched);
-    await ImageModel.updateOne(
-      { _id: id },
-      { $set: { 'provenance.findings': findings, 'provenance.badge': overallBadge(findings), 'provenance.computedAt': new Date() } },
-      { timestamps: false },
-    );
+    await records.saveProvenance(id, { findings, badge: overallBadge(findings) });
     if (options.alsoMatches) {
       for (const match of matched) await refresh(match.image._id);
     }
@@ -139,4 +162,4 @@ export function createProvenanceService(options: { indexSyncMs?: number } = {}) 
   return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, get indexSize() { return index.size; } };
 }
 
-export type ProvenanceService = ReturnType<typeof createProvenanceService>;
+export type ProvenanceService<Subject extends ProvenanceSubject = ProvenanceSubject, Candidate extends MatchCandidate = MatchCandidate> = ReturnType<typeof createProvenanceService<Subject, Candidate>>;

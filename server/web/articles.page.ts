@@ -1,5 +1,6 @@
 // Loads and shapes the article pages: the list of articles, and one article's images in printed order.
-import { listArticles, loadArticleContents, type ArticleImageRecord, type ArticleUse, type PrintedEntry } from '../articles/article-contents';
+import type { ArticleImageRecord, ArticleUse, PrintedEntry } from '../articles/article-contents';
+import type { ArticlesService } from '../articles/articles.service';
 import type { ArticleRecord } from '../articles/article.model';
 import type { DescribedImageRecord } from '../articles/described-image.model';
 import { derivativeUrl } from '../images/images.serialize';
@@ -28,8 +29,8 @@ export function articleListItem(article: ArticleRecord, imageCount: number, with
   };
 }
 
-export async function loadArticleList(): Promise<ArticleListItem[]> {
-  return (await listArticles()).map(({ article, heldCount, withoutFileCount }) => articleListItem(article, heldCount, withoutFileCount));
+export async function loadArticleList(articles: ArticlesService): Promise<ArticleListItem[]> {
+  return (await articles.list()).map(({ article, heldCount, withoutFileCount }) => articleListItem(article, heldCount, withoutFileCount));
 }
 
 export interface ArticleImageView {
@@ -102,8 +103,8 @@ function describedImageView(position: number, record: DescribedImageRecord): Des
   };
 }
 
-export async function loadArticlePage(id: string) {
-  const { article, entries } = await loadArticleContents(id);
+export async function loadArticlePage(articles: ArticlesService, id: string) {
+  const { article, entries } = await articles.contents(id);
   return {
     article: {
       id,

@@ -1,6 +1,6 @@
 // Badge wording and tone. Each badge carries a symbol and words, never colour alone.
 import type { ProvenanceBadge } from '../provenance/findings.types';
-import type { VerificationStatus } from '../images/image.model';
+import type { VerificationStatus } from '../images/image.types';
 
 export interface BadgeView {
   key: string;

@@ -1,14 +1,14 @@
 // "Check an image": any file is analysed (not stored) and compared with the archive.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
-import { removeQuietly } from '../images/storage';
-import { createUploadMiddleware, uploadedFiles } from '../images/upload';
+import type { LookupService } from '../images/lookup.service';
+import { removeQuietly, type UploadPaths } from '../images/storage';
+import { createUploadMiddleware, uploadedFiles, type UploadLimits } from '../images/upload';
 import { toAppError } from '../shared/error-handler';
 import { lookupView } from './check.view';
 
-export function createCheckRouter({ config, paths, lookup }: AppDeps): Router {
+export function createCheckRouter({ limits, paths, lookup }: { limits: UploadLimits; paths: UploadPaths; lookup: LookupService }): Router {
   const router = Router();
-  const upload = createUploadMiddleware(paths, { ...config.limits, maxFilesPerUpload: 1 });
+  const upload = createUploadMiddleware(paths, { ...limits, maxFilesPerUpload: 1 });
 
   router.get('/check', (_req, res) => {
     res.render('check.njk', { nav: 'check', title: 'Check an image' });

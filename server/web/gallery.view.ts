@@ -1,7 +1,8 @@
 // View-model of the gallery page: cards, pagination and filter choices. Pure functions of the
 // query and the card projection, so the page costs one list query and one template render.
 import { platformById, PLATFORMS } from '../credits/platforms';
-import { VERIFICATION_STATUSES, type ImageRecord } from '../images/image.model';
+import type { ImageRecord } from '../images/image.model';
+import { VERIFICATION_STATUSES } from '../images/image.types';
 import { derivativeUrl } from '../images/images.serialize';
 import { provenanceBadge, statusBadge, type BadgeView } from './badges';
 import { formatDay, formatInteger, isoString, trimText } from './format';

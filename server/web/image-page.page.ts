@@ -1,11 +1,19 @@
 // Gathers everything the image page shows; the shaping is in image-page.view.ts.
-import type { AppDeps } from '../app';
 import { can } from '../accounts/authorization';
 import type { Principal } from '../accounts/principal';
 import { findingsFor, historyFor, publicGps } from '../accounts/visibility';
+import type { ImageProvenance } from '../images/image-provenance';
 import type { ImageRecord } from '../images/image.model';
+import type { ImageService } from '../images/images.service';
 import type { Finding } from '../provenance/findings.types';
+import type { HistoryService } from '../provenance/history.service';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
+
+export interface ImagePageDeps {
+  images: ImageService;
+  history: HistoryService;
+  provenance: ImageProvenance;
+}
 
 /** What the principal may not see is taken out before any view is built from the record. */
 function imageFor(principal: Principal, image: ImageRecord): ImageRecord {
@@ -15,7 +23,7 @@ function imageFor(principal: Principal, image: ImageRecord): ImageRecord {
   return { ...image, embedded, provenance: image.provenance ? { ...image.provenance, findings } : image.provenance } as ImageRecord;
 }
 
-export async function loadImagePage(deps: Pick<AppDeps, 'images' | 'history' | 'provenance'>, id: string, principal: Principal, submitted?: Record<string, unknown>) {
+export async function loadImagePage(deps: ImagePageDeps, id: string, principal: Principal, submitted?: Record<string, unknown>) {
   const stored = await deps.images.get(id);
   const image = imageFor(principal, stored.image);
   const { articles } = stored;

@@ -1,12 +1,11 @@
 // The image page and its edit form (POST, then redirect back: a reload never re-submits).
 import { Router } from 'express';
-import type { AppDeps } from '../app';
 import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
 import { actorOf, principalOf } from '../accounts/principal';
 import { NotFoundError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readImagePatch } from '../images/images.service';
-import { loadImagePage } from './image-page.page';
+import { loadImagePage, type ImagePageDeps } from './image-page.page';
 
 const FORM_FIELDS = ['caption', 'credit', 'sourceUrl', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
 
@@ -15,7 +14,7 @@ export function patchBodyOf(body: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(FORM_FIELDS.filter((name) => name in body).map((name) => [name, body[name]]));
 }
 
-export function createImagePageRouter(deps: AppDeps): Router {
+export function createImagePageRouter(deps: ImagePageDeps): Router {
   const router = Router();
 
   // A malformed id in a page address is a page that does not exist, not a bad request.

@@ -1,11 +1,12 @@
 // View-model of the image page: the provenance chain, findings, metadata groups, related images
 // and the edit form. Pure: the route gathers the records, these functions shape them.
-import type { ArticleRecord } from '../articles/article.model';
-import { VERIFICATION_STATUSES, type ImageRecord } from '../images/image.model';
+import type { ArticleRef } from '../images/article-links';
+import type { ImageRecord } from '../images/image.model';
+import { VERIFICATION_STATUSES } from '../images/image.types';
 import { derivativeUrl, originalUrl } from '../images/images.serialize';
 import type { HistoryEntryView } from '../provenance/history.service';
 import type { C2paSummary, Finding } from '../provenance/findings.types';
-import type { MatchedImage } from '../provenance/provenance.service';
+import type { MatchedImageRecord } from '../images/image-provenance';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';
 import { formatBytes, formatCoordinates, formatDateTime, formatDay, hostOf, isoString, openStreetMapUrl, safeHref, trimText } from './format';
 import { platformName } from './gallery.view';
@@ -205,7 +206,7 @@ function changeValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function provenanceChain(image: ImageRecord, articles: Map<string, ArticleRecord>, history: HistoryEntryView[]): ChainStep[] {
+export function provenanceChain(image: ImageRecord, articles: Map<string, ArticleRef>, history: HistoryEntryView[]): ChainStep[] {
   const e = (image.embedded ?? {}) as Embedded;
   const declared = image.declared ?? {};
   const steps: ChainStep[] = [];
@@ -316,7 +317,7 @@ export interface RelatedView {
   day?: string;
 }
 
-export function relatedViews(matches: readonly MatchedImage[]): RelatedView[] {
+export function relatedViews(matches: readonly MatchedImageRecord[]): RelatedView[] {
   return matches.map(({ image, kind, distance }) => ({
     href: `/images/${String(image._id)}`,
     thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file),

@@ -1,30 +1,38 @@
 // The upload page. With JavaScript, upload.js sends one request per file to POST /api/images;
 // without it the form posts here and the same ingest runs for each file.
 import { Router } from 'express';
-import type { AppDeps } from '../app';
-import { ArticleModel, type ArticleRecord } from '../articles/article.model';
-import { openDescribedImage } from '../articles/described-images.service';
+import type { ArticlesService } from '../articles/articles.service';
+import type { DescribedImagesService } from '../articles/described-images.service';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
-import { removeQuietly } from '../images/storage';
-import { createUploadMiddleware, uploadedFiles } from '../images/upload';
+import type { ImageService } from '../images/images.service';
+import { removeQuietly, type UploadPaths } from '../images/storage';
+import { createUploadMiddleware, uploadedFiles, type UploadLimits } from '../images/upload';
 import { actorOf } from '../accounts/principal';
 import { toAppError } from '../shared/error-handler';
 import { describedNotice, uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
 
-export function createUploadPageRouter({ config, paths, images }: AppDeps): Router {
+export interface UploadPageDeps {
+  limits: UploadLimits;
+  paths: UploadPaths;
+  images: ImageService;
+  articles: ArticlesService;
+  describedImages: DescribedImagesService;
+}
+
+export function createUploadPageRouter({ limits: uploadLimits, paths, images, articles, describedImages }: UploadPageDeps): Router {
   const router = Router();
-  const upload = createUploadMiddleware(paths, config.limits);
-  const limits = { maxMb: Math.round(config.limits.maxUploadBytes / (1024 * 1024)), maxFiles: config.limits.maxFilesPerUpload };
+  const upload = createUploadMiddleware(paths, uploadLimits);
+  const limits = { maxMb: Math.round(uploadLimits.maxUploadBytes / (1024 * 1024)), maxFiles: uploadLimits.maxFilesPerUpload };
 
   router.get('/upload', async (req, res) => {
     // ?described=<id>: the file for an image an article printed or described, filled in from its record.
-    const described = typeof req.query.described === 'string' ? await openDescribedImage(req.query.described) : undefined;
+    const described = typeof req.query.described === 'string' ? await describedImages.open(req.query.described) : undefined;
     if (!described) {
       res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadFormValues(undefined), limits });
       return;
     }
-    const article = await ArticleModel.findById(described.article).lean<ArticleRecord>();
+    const article = (await articles.byId(described.article)) ?? null;
     res.render('upload.njk', { nav: 'upload', title: 'Upload', values: uploadValuesForDescribed(described, article), described: describedNotice(described, article), limits });
   });
 

@@ -5,8 +5,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { ImageMetadataModel, ImageModel } from '../../server/images/image.model';
-import { repairStorage } from '../../server/images/repair';
-import { createLogger } from '../../server/shared/logger';
 import { HistoryEntryModel } from '../../server/provenance/history.model';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
@@ -37,7 +35,7 @@ describe('start-up repair', () => {
     // And a derivative lost from disk.
     await rm(path.join(derivatives, record!.derivatives!.display!.file!));
 
-    const report = await repairStorage(app.services.paths, { provenance: app.services.provenance, logger: createLogger('silent'), maxPixels: 100_000_000 });
+    const report = await app.services.repair();
 
     expect(report.tempFilesRemoved).to.equal(1);
     expect(report.orphanFilesRemoved).to.equal(2);
@@ -62,7 +60,7 @@ describe('start-up repair', () => {
     const lostRecord = await ImageModel.findById(lost.body.id).lean();
     await rm(path.join(app.uploadDir, 'originals', lostRecord!.originalFile));
 
-    const report = await repairStorage(app.services.paths, { provenance: app.services.provenance, logger: createLogger('silent'), maxPixels: 100_000_000 });
+    const report = await app.services.repair();
 
     expect(report.reportsRefreshed).to.equal(1);
     const refreshed = await ImageModel.findById(kept.body.id).lean();
@@ -81,7 +79,7 @@ describe('start-up repair', () => {
     await writeFile(path.join(app.uploadDir, 'originals', record!.originalFile), 'no longer a JPEG');
     await rm(path.join(app.uploadDir, 'derivatives', record!.derivatives!.display!.file!));
 
-    const report = await repairStorage(app.services.paths, { provenance: app.services.provenance, logger: createLogger('silent'), maxPixels: 100_000_000 });
+    const report = await app.services.repair();
 
     expect(report.derivativesFailed).to.deep.equal([uploaded.body.id]);
     expect(report.derivativesRebuilt).to.equal(0);

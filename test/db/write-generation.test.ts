@@ -1,58 +1,78 @@
+// The gallery's page cache is right only if every write to image records changes the images'
+// write generation: these tests go through the repository, which is the only writer.
 import { expect } from 'chai';
-import mongoose, { Schema } from 'mongoose';
-import { countWrites } from '../../server/db/write-generation';
+import mongoose from 'mongoose';
+import { createArticlesRepository } from '../../server/articles/articles.repository';
+import { createWriteGeneration, type WriteGeneration } from '../../server/db/write-generation';
+import { createImagesRepository } from '../../server/images/images.repository';
+import { parseGalleryQuery } from '../../server/images/gallery.query';
+import { resetDatabase } from '../support/app';
 
-const probeSchema = new Schema({ key: { type: String, unique: true }, n: Number });
-const probeGeneration = countWrites(probeSchema);
-const ProbeModel = mongoose.model('WriteGenerationProbe', probeSchema);
+function record(sha: string) {
+  return {
+    _id: new mongoose.Types.ObjectId(),
+    sha256: sha.padEnd(64, '0'),
+    phash: '0123456789abcdef',
+    originalFile: `${sha.padEnd(64, '0')}.jpg`,
+    file: { format: 'jpeg', mimeType: 'image/jpeg', bytes: 1, width: 1, height: 1, hasAlpha: false },
+    derivatives: { thumbnail: { file: 't.webp', width: 1, height: 1, format: 'webp', bytes: 1 }, display: { file: 'd.webp', width: 1, height: 1, format: 'webp', bytes: 1 } },
+    declared: {},
+    embedded: {},
+    hasGps: false,
+    uses: [],
+    keywords: [],
+  };
+}
 
 describe('write generation', () => {
-  before(async () => {
-    await ProbeModel.init();
-  });
-  beforeEach(async () => {
-    await ProbeModel.deleteMany({});
-  });
+  beforeEach(resetDatabase);
 
-  async function changes(write: () => Promise<unknown>): Promise<boolean> {
-    const before = probeGeneration();
-    await write().catch(() => undefined);
-    return probeGeneration() !== before;
+  async function changes(generation: WriteGeneration, work: () => Promise<unknown>): Promise<boolean> {
+    const before = generation.value();
+    await work().catch(() => undefined);
+    return generation.value() !== before;
   }
 
-  it('changes after every kind of write through the model', async () => {
-    expect(await changes(() => ProbeModel.create({ key: 'a', n: 1 }))).to.equal(true);
-    expect(await changes(() => ProbeModel.insertMany([{ key: 'b' }, { key: 'c' }]))).to.equal(true);
-    expect(await changes(() => ProbeModel.updateOne({ key: 'a' }, { $set: { n: 2 } }))).to.equal(true);
-    expect(await changes(() => ProbeModel.updateMany({}, { $inc: { n: 1 } }))).to.equal(true);
-    expect(await changes(() => ProbeModel.findOneAndUpdate({ key: 'b' }, { $set: { n: 5 } }))).to.equal(true);
-    expect(await changes(() => ProbeModel.replaceOne({ key: 'c' }, { key: 'c', n: 9 }))).to.equal(true);
-    expect(await changes(() => ProbeModel.bulkWrite([{ updateOne: { filter: { key: 'a' }, update: { $set: { n: 0 } } } }]))).to.equal(true);
-    const doc = await ProbeModel.findOne({ key: 'a' }).orFail();
-    doc.n = 7;
-    expect(await changes(() => doc.save())).to.equal(true);
-    expect(await changes(() => ProbeModel.findOneAndDelete({ key: 'b' }))).to.equal(true);
-    expect(await changes(() => ProbeModel.deleteOne({ key: 'c' }))).to.equal(true);
-    expect(await changes(() => ProbeModel.deleteMany({}))).to.equal(true);
+  it('changes after every write the images repository makes', async () => {
+    const generation = createWriteGeneration();
+    const images = createImagesRepository({ generation });
+    const first = record('a');
+    expect(await changes(generation, () => images.create(first as never))).to.equal(true);
+    expect(await changes(generation, () => images.addUse(first._id, { addedAt: new Date(), caption: 'x' }))).to.equal(true);
+    expect(await changes(generation, () => images.conditionalUpdate(first._id, 0, { set: { 'declared.caption': 'y' }, unset: [] }))).to.equal(true);
+    expect(await changes(generation, () => images.saveProvenance(first._id, { findings: [], badge: 'neutral' }))).to.equal(true);
+    expect(await changes(generation, () => images.setDerivatives(first._id, first.derivatives as never))).to.equal(true);
   });
 
-  it('changes when a write fails part-way, since some documents may have been written', async () => {
-    await ProbeModel.create({ key: 'taken' });
+  it('changes when a write fails, since a failed write may still have changed documents', async () => {
+    const generation = createWriteGeneration();
+    const images = createImagesRepository({ generation });
+    await images.create(record('b') as never);
     let failed = false;
-    const changed = await changes(() =>
-      ProbeModel.insertMany([{ key: 'new' }, { key: 'taken' }], { ordered: false }).catch((error: unknown) => {
+    const changed = await changes(generation, () =>
+      images.create(record('b') as never).catch((error: unknown) => {
         failed = true;
         throw error;
       }),
     );
     expect(failed).to.equal(true);
     expect(changed).to.equal(true);
-    expect(await ProbeModel.countDocuments({ key: 'new' })).to.equal(1);
   });
 
   it('does not change on reads', async () => {
-    await ProbeModel.create({ key: 'a' });
-    expect(await changes(() => ProbeModel.find({}).lean())).to.equal(false);
-    expect(await changes(() => ProbeModel.countDocuments({}))).to.equal(false);
+    const generation = createWriteGeneration();
+    const images = createImagesRepository({ generation });
+    const stored = record('c');
+    await images.create(stored as never);
+    expect(await changes(generation, () => images.findById(stored._id))).to.equal(false);
+    expect(await changes(generation, () => images.page(parseGalleryQuery({})))).to.equal(false);
+  });
+
+  it('keeps one counter per kind of data: an article write leaves the images generation alone', async () => {
+    const imagesGeneration = createWriteGeneration();
+    const articlesGeneration = createWriteGeneration();
+    const articles = createArticlesRepository({ generation: articlesGeneration });
+    expect(await changes(imagesGeneration, () => articles.findOrCreate({ headline: 'H' }))).to.equal(false);
+    expect(await changes(articlesGeneration, () => articles.findOrCreate({ headline: 'H2' }))).to.equal(true);
   });
 });

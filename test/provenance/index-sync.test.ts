@@ -2,7 +2,9 @@
 // instances on one MongoDB): a lookup reads what they stored since its last sync.
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { createWriteGeneration } from '../../server/db/write-generation';
 import { ImageModel } from '../../server/images/image.model';
+import { createImagesRepository } from '../../server/images/images.repository';
 import { createProvenanceService } from '../../server/provenance/provenance.service';
 import { resetDatabase } from '../support/app';
 
@@ -26,7 +28,7 @@ describe('hash index sync with other processes', () => {
   beforeEach(resetDatabase);
 
   it('finds an image another process stored after this one started', async () => {
-    const provenance = createProvenanceService({ indexSyncMs: 0 });
+    const provenance = createProvenanceService(createImagesRepository({ generation: createWriteGeneration() }), { indexSyncMs: 0 });
     provenance.indexScanStarted(new Date());
     const id = await storedElsewhere();
     const matches = await provenance.findMatches(randomBytes(32).toString('hex'), PHASH);
@@ -35,7 +37,7 @@ describe('hash index sync with other processes', () => {
   });
 
   it('reads at most once per interval, so lookups do not each query the database', async () => {
-    const provenance = createProvenanceService({ indexSyncMs: 60_000 });
+    const provenance = createProvenanceService(createImagesRepository({ generation: createWriteGeneration() }), { indexSyncMs: 60_000 });
     provenance.indexScanStarted(new Date());
     await storedElsewhere();
     expect(await provenance.findMatches(randomBytes(32).toString('hex'), PHASH)).to.deep.equal([]);

@@ -59,6 +59,9 @@ export interface TestAppOptions {
 export const TEST_PASSWORD = 'correct horse battery staple 7';
 let accountCounter = 0;
 
+/** Apps started and not yet closed: resetDatabase tells their caches that everything changed. */
+const liveServices = new Set<Services>();
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'archive-test-uploads-'));
   const config = {
@@ -79,6 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
   await services.start();
+  liveServices.add(services);
   const app = createApp({ config, logger, ...services });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,6 +112,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return { email, password: TEST_PASSWORD, name: account.name, accountId: String(account._id) };
     },
     async close() {
+      liveServices.delete(services);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(uploadDir, { recursive: true, force: true });
@@ -125,6 +130,11 @@ const ACCOUNT_MODELS = new Set(['Account', 'ApiToken']);
 export async function resetDatabase(options: { accounts?: boolean } = {}): Promise<void> {
   const models = Object.values(mongoose.models).filter((model) => options.accounts || !ACCOUNT_MODELS.has(model.modelName));
   await Promise.all(models.map((model) => model.deleteMany({})));
+  // Deleted behind the repositories' backs, as another process would: the running apps' write
+  // generations are moved on so no cached page shows what was there before.
+  for (const services of liveServices) {
+    await Promise.all(Object.values(services.generations).map((generation) => generation.after(async () => undefined)));
+  }
 }
 
 /** Every file under the upload folder, relative to it: for asserting that nothing was left behind. */

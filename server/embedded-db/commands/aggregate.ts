@@ -7,6 +7,8 @@ import { Aggregator } from 'mingo';
 import { fromIterator } from '../cursors';
 import { MongoCommandError } from '../errors';
 import { isDocument } from '../paths';
+import { promote } from '../promote';
+import { toDouble } from '../values';
 import { countMatches, findRows, type FindSpec } from '../query';
 import { decodeDocument } from '../storage';
 import { collectionName, optionalNonNegative, refuseCollation, type CommandContext, type CommandDef } from './context';
@@ -29,12 +31,14 @@ function pushdown(pipeline: Document[]): { spec: FindSpec; rest: Document[] } {
     i++;
   }
   // $skip then $limit keep their meaning when folded into a find; $limit then $skip does not.
-  if (pipeline[i] && typeof pipeline[i].$skip === 'number' && spec.limit === undefined) {
-    spec.skip = pipeline[i].$skip as number;
+  const skip = pipeline[i] ? toDouble(pipeline[i].$skip) : undefined;
+  if (skip !== undefined && spec.limit === undefined) {
+    spec.skip = skip;
     i++;
   }
-  if (pipeline[i] && typeof pipeline[i].$limit === 'number') {
-    spec.limit = pipeline[i].$limit as number;
+  const limit = pipeline[i] ? toDouble(pipeline[i].$limit) : undefined;
+  if (limit !== undefined) {
+    spec.limit = limit;
     i++;
   }
   return { spec, rest: pipeline.slice(i) };
@@ -97,7 +101,10 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
   const pipeline = cmd.pipeline as Document[];
   checkStages(pipeline, true);
   const coll = ctx.storage.getCollection(ctx.db, name);
-  const { spec, rest } = pushdown(pipeline);
+  const pushed = pushdown(pipeline);
+  const spec = pushed.spec;
+  // The pushed-down $match runs on exact values; the rest runs in mingo on a JS-number view.
+  const rest = promote(pushed.rest) as Document[];
   const batchSize = optionalNonNegative(cmd.cursor as Document, 'batchSize');
   const ns = `${ctx.db}.${name}`;
   const counted = countStage(rest);
@@ -110,7 +117,7 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
   }
   const rows = findRows(ctx.storage, coll, spec);
   const source = (function* () {
-    for (const row of rows) yield row.doc;
+    for (const row of rows) yield (rest.length === 0 ? row.doc : promote(row.doc)) as Document;
   })();
   if (rest.length === 0) {
     return ctx.cursors.open(ns, fromIterator(source), { batchSize });
@@ -124,7 +131,7 @@ function aggregate(cmd: Document, ctx: CommandContext): Document {
       collectionResolver: (foreign: string) => {
         const fc = storage.getCollection(db, foreign);
         if (!fc) return [];
-        return storage.all<{ doc: Buffer }>(`SELECT doc FROM ${fc.table} ORDER BY rid`, []).map((r) => decodeDocument(r.doc));
+        return storage.all<{ doc: Buffer }>(`SELECT doc FROM ${fc.table} ORDER BY rid`, []).map((r) => promote(decodeDocument(r.doc)) as Document);
       },
     });
     out = agg.stream(source);

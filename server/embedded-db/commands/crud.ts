@@ -1,11 +1,11 @@
 /** insert, update, delete, findAndModify, find, getMore, killCursors, count, distinct. */
-import { calculateObjectSize, ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
+import { BSONRegExp, calculateObjectSize, ObjectId, type Document } from 'bson';
 import { fromIterator, type DocSource } from '../cursors';
 import { MongoCommandError } from '../errors';
 import { encodeValue } from '../key-encoding';
 import { EMPTY_ARRAY, isDocument, MISSING, valuesAtPath } from '../paths';
 import { countMatches, findRows } from '../query';
+import { compileProjection, expressionProjector } from '../projection';
 import { compileRawProjection, projectRaw, RawDocument } from '../raw-bson';
 import type { CollectionInfo, StoredRow } from '../storage';
 import { applyUpdate, buildUpsertDocument, isOperatorUpdate, validateUpdate } from '../update';
@@ -31,7 +31,7 @@ function prepareForInsert(doc: Document): Document {
     out = { _id, ...rest };
   }
   if (Array.isArray(out._id)) throw new MongoCommandError('InvalidIdField', `The '_id' value cannot be of type array`);
-  if (out._id instanceof RegExp) throw new MongoCommandError('InvalidIdField', `The '_id' value cannot be of type regex`);
+  if (out._id instanceof RegExp || out._id instanceof BSONRegExp) throw new MongoCommandError('InvalidIdField', `The '_id' value cannot be of type regex`);
   const size = calculateObjectSize(out);
   if (size > MAX_BSON_OBJECT_SIZE) throw new MongoCommandError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
   return out;
@@ -154,25 +154,14 @@ function del(cmd: Document, ctx: CommandContext): Document {
   return withErrors({ n }, writeErrors);
 }
 
-function projectOne(doc: Document | null, projection: Document | undefined): Document | null {
+function projectOne(doc: Document | null, projection: Document | undefined, filter: Document): Document | null {
   if (!doc || !projection || Object.keys(projection).length === 0) return doc;
-  return projector(projection)([doc])[0] ?? null;
+  return projector(projection, filter)([doc])[0] ?? null;
 }
 
-function projector(projection: Document): (docs: Document[]) => Document[] {
-  let q: Query;
-  try {
-    q = new Query({});
-  } catch (err) {
-    throw new MongoCommandError('BadValue', (err as Error).message);
-  }
-  return (docs) => {
-    try {
-      return q.find<Document>(docs, projection).all();
-    } catch (err) {
-      throw new MongoCommandError('BadValue', (err as Error).message);
-    }
-  };
+function projector(projection: Document, filter: Document): (docs: Document[]) => Document[] {
+  const one = compileProjection(projection, filter) ?? expressionProjector(projection);
+  return (docs) => docs.map(one);
 }
 
 function findAndModify(cmd: Document, ctx: CommandContext): Document {
@@ -192,18 +181,18 @@ function findAndModify(cmd: Document, ctx: CommandContext): Document {
   const row = firstRow(ctx, coll, query, sort, cmd.hint);
   if (remove) {
     if (row) ctx.storage.deleteDocument(coll!, row.rid, row.doc);
-    return { lastErrorObject: { n: row ? 1 : 0 }, value: projectOne(row?.doc ?? null, fields), ok: 1 };
+    return { lastErrorObject: { n: row ? 1 : 0 }, value: projectOne(row?.doc ?? null, fields, query), ok: 1 };
   }
   const u = validateUpdate(cmd.update);
   if (row) {
     const res = applyUpdate(row.doc, u, { query, arrayFilters });
     if (res.changed) ctx.storage.replaceDocument(coll!, row.rid, row.doc, checkSize(res.doc));
-    return { lastErrorObject: { n: 1, updatedExisting: true }, value: projectOne(returnNew ? res.doc : row.doc, fields), ok: 1 };
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: projectOne(returnNew ? res.doc : row.doc, fields, query), ok: 1 };
   }
   if (upsert) {
     const doc = checkSize(buildUpsertDocument(query, u, arrayFilters));
     ctx.storage.insertDocument(coll!, doc);
-    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: returnNew ? projectOne(doc, fields) : null, ok: 1 };
+    return { lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id }, value: returnNew ? projectOne(doc, fields, query) : null, ok: 1 };
   }
   return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
 }
@@ -244,7 +233,7 @@ function find(cmd: Document, ctx: CommandContext): Document {
       },
     }, options);
   }
-  return ctx.cursors.open(`${ctx.db}.${name}`, rowsSource(rows), { ...options, transform: projector(projection) });
+  return ctx.cursors.open(`${ctx.db}.${name}`, rowsSource(rows), { ...options, transform: projector(projection, filter) });
 }
 
 export function textNotSupported(): MongoCommandError {

@@ -4,6 +4,7 @@ import { Query } from 'mingo';
 import { MongoCommandError } from '../errors';
 import { numericValue } from '../key-encoding';
 import { isDocument } from '../paths';
+import { promote } from '../promote';
 import { newUuidBinary, type CollectionInfo } from '../storage';
 import { collectionName, optionalDocument, optionalNonNegative, validateDbName, type CommandContext, type CommandDef } from './context';
 
@@ -65,7 +66,7 @@ function listCollections(cmd: Document, ctx: CommandContext): Document {
   const filter = optionalDocument(cmd, 'filter');
   let entries = ctx.storage.listCollections(ctx.db).map(collectionEntry);
   if (filter && Object.keys(filter).length) {
-    const q = new Query(filter);
+    const q = new Query(promote(filter) as Document);
     entries = entries.filter((e) => q.test(e));
   }
   if (cmd.nameOnly === true) entries = entries.map((e) => ({ name: e.name, type: e.type }));

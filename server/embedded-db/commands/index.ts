@@ -5,9 +5,10 @@ import { adminCommands } from './admin';
 import { aggregateCommands } from './aggregate';
 import { crudCommands } from './crud';
 import { ddlCommands } from './ddl';
+import { explainCommands } from './explain';
 import { validateDbName, type CommandContext, type CommandDef } from './context';
 
-const COMMANDS: Record<string, CommandDef> = { ...adminCommands, ...crudCommands, ...aggregateCommands, ...ddlCommands };
+const COMMANDS: Record<string, CommandDef> = { ...adminCommands, ...crudCommands, ...aggregateCommands, ...ddlCommands, ...explainCommands };
 
 export function runCommand(cmd: Document, ctx: Omit<CommandContext, 'db'>): Document {
   const name = Object.keys(cmd)[0];

@@ -1,12 +1,18 @@
 // The browser pages. Each route: middleware, one loader or service call, a render.
 import { Router, type Application } from 'express';
-import type { AppDeps } from '../app';
-import { articlesGeneration } from '../articles/article.model';
+import type { ArticlesService } from '../articles/articles.service';
+import type { DescribedImagesService } from '../articles/described-images.service';
+import type { WriteGeneration } from '../db/write-generation';
+import { galleryQueryString, parseGalleryQuery } from '../images/gallery.query';
+import type { ImageProvenance } from '../images/image-provenance';
+import type { ImageService } from '../images/images.service';
+import type { LookupService } from '../images/lookup.service';
+import type { UploadPaths } from '../images/storage';
+import type { UploadLimits } from '../images/upload';
+import type { HistoryService } from '../provenance/history.service';
 import { createArticlesRouter } from './articles.routes';
-import { imagesGeneration } from '../images/image.model';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
-import { galleryQueryString, parseGalleryQuery } from '../images/gallery.query';
 import { createImagePageRouter } from './image-page.routes';
 import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
@@ -20,12 +26,24 @@ function renderView(app: Application, view: string, locals: object): Promise<str
   return new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
 }
 
-export function createGalleryRouter(deps: AppDeps): Router {
+export interface WebDeps {
+  limits: UploadLimits;
+  paths: UploadPaths;
+  generations: { images: WriteGeneration; articles: WriteGeneration };
+  images: ImageService;
+  articles: ArticlesService;
+  describedImages: DescribedImagesService;
+  history: HistoryService;
+  provenance: ImageProvenance;
+  lookup: LookupService;
+}
+
+export function createWebRouter(deps: WebDeps): Router {
   const router = Router();
   // The gallery is the page everyone opens and it changes only on writes: each view is rendered
   // once per write generation of the images and articles it shows.
   const galleryPages = createPageCache({
-    generation: () => `${imagesGeneration()}.${articlesGeneration()}`,
+    generation: () => `${deps.generations.images.value()}.${deps.generations.articles.value()}`,
     maxAgeMs: GALLERY_PAGE_MAX_AGE_MS,
     maxBytes: GALLERY_CACHE_BYTES,
   });
@@ -35,7 +53,7 @@ export function createGalleryRouter(deps: AppDeps): Router {
     // The page differs by role only (its navigation), never by person: one cached copy per role.
     const viewer = res.locals.viewer as { role: string };
     const page = await galleryPages.get(`${viewer.role}|${galleryQueryString(query)}`, async () =>
-      renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', viewer, ...(await loadGalleryPage(deps.images, query)) }),
+      renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', viewer, ...(await loadGalleryPage(deps, query)) }),
     );
     sendPage(req, res, page);
   });
@@ -43,6 +61,6 @@ export function createGalleryRouter(deps: AppDeps): Router {
   router.use(createImagePageRouter(deps));
   router.use(createUploadPageRouter(deps));
   router.use(createCheckRouter(deps));
-  router.use(createArticlesRouter());
+  router.use(createArticlesRouter(deps));
   return router;
 }

@@ -1,0 +1,200 @@
+// The image records and their raw metadata: the only module that imports their models. Every
+// write bumps the images' write generation (the gallery's page cache is keyed on it).
+import mongoose from 'mongoose';
+import type { WriteGeneration } from '../db/write-generation';
+import { galleryFilter, gallerySort, type GalleryQuery } from './gallery.query';
+import { ImageMetadataModel, ImageModel, type ImageRecord } from './image.model';
+
+type ObjectId = mongoose.Types.ObjectId;
+
+/** What a gallery card, an article entry and an API list item show; nothing more, because the
+ *  driver decodes every field of every card on each page (whole `declared` and `file` objects,
+ *  with the parsed credit and colour facts, made up most of the bytes). */
+export const CARD_PROJECTION = {
+  sha256: 1,
+  'derivatives.thumbnail.file': 1,
+  'derivatives.thumbnail.width': 1,
+  'derivatives.thumbnail.height': 1,
+  'derivatives.display.file': 1,
+  'derivatives.display.width': 1,
+  'file.width': 1,
+  'file.height': 1,
+  'declared.caption': 1,
+  'declared.credit': 1,
+  'declared.sourceUrl': 1,
+  'declared.platform': 1,
+  'status.value': 1,
+  'provenance.badge': 1,
+  createdAt: 1,
+} as const;
+
+/** What a match shows of another image (provenance findings, related images, lookups). */
+const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, derivatives: 1 } as const;
+
+export type MatchCandidateRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
+export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
+export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
+/** One printing of an image: the article and the lines it ran with. */
+export interface NewImageUse {
+  _id?: ObjectId;
+  article?: ObjectId;
+  printedLine?: string;
+  caption?: string;
+  credit?: string;
+  addedAt: Date;
+  addedBy?: string;
+}
+export type NewImageRecord = Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'provenance' | 'status' | 'revision' | 'uses'> & { uses: NewImageUse[] };
+
+/** A change to one record, applied only while the record is at `revision` (see conditionalUpdate). */
+export interface RecordChange {
+  set: Record<string, unknown>;
+  unset: string[];
+}
+
+export function createImagesRepository({ generation }: { generation: WriteGeneration }) {
+  return {
+    async findById(id: ObjectId): Promise<ImageRecord | null> {
+      return ImageModel.findById(id).lean<ImageRecord>();
+    },
+
+    async findBySha256(sha256: string): Promise<ImageRecord | null> {
+      return ImageModel.findOne({ sha256 }).lean<ImageRecord>();
+    },
+
+    async exists(id: ObjectId): Promise<boolean> {
+      return Boolean(await ImageModel.exists({ _id: id }));
+    },
+
+    /** Which of these SHA-256 hashes the archive holds, with the record's id. */
+    async idsBySha256(hashes: string[]): Promise<Map<string, ObjectId>> {
+      const records = await ImageModel.find({ sha256: { $in: hashes } }, { sha256: 1 }).lean<Array<{ _id: ObjectId; sha256: string }>>();
+      return new Map(records.map((record) => [record.sha256, record._id]));
+    },
+
+    /** One gallery or API page of cards, and how many records match the query in all. */
+    async page(query: GalleryQuery): Promise<{ items: ImageRecord[]; total: number }> {
+      const filter = galleryFilter(query);
+      const [items, total] = await Promise.all([
+        ImageModel.find(filter, CARD_PROJECTION)
+          .sort(gallerySort(query.sort))
+          .skip((query.page - 1) * query.limit)
+          .limit(query.limit)
+          .lean<ImageRecord[]>(),
+        Object.keys(filter).length === 0 ? ImageModel.estimatedDocumentCount() : ImageModel.countDocuments(filter),
+      ]);
+      return { items, total };
+    },
+
+    async provenanceOf(id: ObjectId): Promise<Pick<ImageRecord, '_id' | 'provenance'> | null> {
+      return ImageModel.findById(id, { provenance: 1 }).lean<Pick<ImageRecord, '_id' | 'provenance'>>();
+    },
+
+    /** Records with this SHA-256 or one of these ids, as a match shows them. */
+    async matchCandidates(sha256: string, ids: string[]): Promise<MatchCandidateRecord[]> {
+      return ImageModel.find(
+        { $or: [{ sha256 }, { _id: { $in: ids.map((id) => new mongoose.Types.ObjectId(id)) } }] },
+        MATCH_PROJECTION,
+      ).lean<MatchCandidateRecord[]>();
+    },
+
+    /** The perceptual hashes of records created since `from` (all when undefined), streamed. */
+    hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }> {
+      return ImageModel.find(from ? { createdAt: { $gte: from } } : {}, { phash: 1 }).lean<{ _id: ObjectId; phash: string }>().cursor({ batchSize: 1000 });
+    },
+
+    /** Every record with what the start-up repair checks, streamed. */
+    scanForRepair(): AsyncIterable<RepairRecord> {
+      return ImageModel.find({}, { phash: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 }).lean<RepairRecord>().cursor({ batchSize: 1000 });
+    },
+
+    /** The records an article used, with what its page shows of them. */
+    async usedInArticle(articleId: ObjectId): Promise<ArticleImageRecord[]> {
+      return ImageModel.find({ 'uses.article': articleId }, { ...CARD_PROJECTION, uses: 1 }).lean<ArticleImageRecord[]>();
+    },
+
+    /** How many uses each of these articles has, by article id. */
+    async useCountsByArticle(articleIds: ObjectId[]): Promise<Map<string, number>> {
+      const counts = await ImageModel.aggregate<{ _id: ObjectId; n: number }>([
+        { $match: { 'uses.article': { $in: articleIds } } },
+        { $project: { uses: 1 } },
+        { $unwind: '$uses' },
+        { $match: { 'uses.article': { $in: articleIds } } },
+        { $group: { _id: '$uses.article', n: { $sum: 1 } } },
+      ]);
+      return new Map(counts.map((count) => [String(count._id), count.n]));
+    },
+
+    /** Whether any record names this stored file (names are content-addressed, so records can share them). */
+    async isFileReferenced(name: string): Promise<boolean> {
+      return Boolean(await ImageModel.exists({ $or: [{ originalFile: name }, { 'derivatives.thumbnail.file': name }, { 'derivatives.display.file': name }] }));
+    },
+
+    async metadataOf(id: ObjectId): Promise<{ raw: unknown; embeddedThumbnail: unknown }> {
+      const metadata = await ImageMetadataModel.findOne({ image: id }).lean();
+      return { raw: metadata?.raw ?? {}, embeddedThumbnail: metadata?.embeddedThumbnail ?? null };
+    },
+
+    /** Ids of the images that raw metadata is stored for (the repair compares them with the records). */
+    async metadataOwners(): Promise<ObjectId[]> {
+      return ImageMetadataModel.distinct('image');
+    },
+
+    async createMetadata(id: ObjectId, metadata: { raw: unknown; embeddedThumbnail: unknown }): Promise<void> {
+      await ImageMetadataModel.create({ image: id, ...metadata });
+    },
+
+    async removeMetadata(ids: ObjectId[]): Promise<number> {
+      const result = await ImageMetadataModel.deleteMany({ image: { $in: ids } });
+      return result.deletedCount ?? 0;
+    },
+
+    create(record: NewImageRecord): Promise<void> {
+      return generation.after(async () => {
+        await ImageModel.create(record);
+      });
+    },
+
+    /** Adds a use unless one with the same article and lines is already there (the filter says so,
+     *  so two identical retries at the same moment add it once). True when it was added. */
+    addUse(id: ObjectId, use: NewImageUse): Promise<boolean> {
+      return generation.after(async () => {
+        const same = { article: use.article ?? null, printedLine: use.printedLine ?? null, caption: use.caption ?? null, credit: use.credit ?? null };
+        const result = await ImageModel.updateOne({ _id: id, uses: { $not: { $elemMatch: same } } }, { $push: { uses: use } });
+        return result.modifiedCount === 1;
+      });
+    },
+
+    /**
+     * Applies a change only if the record is still at `revision` (what the change was computed
+     * from), and moves it to the next revision. False when another edit got there first.
+     */
+    conditionalUpdate(id: ObjectId, revision: number, change: RecordChange): Promise<boolean> {
+      return generation.after(async () => {
+        const update: mongoose.UpdateQuery<ImageRecord> = { $set: { ...change.set, revision: revision + 1 } };
+        if (change.unset.length > 0) update.$unset = Object.fromEntries(change.unset.map((field) => [field, '']));
+        // Records from before edits were versioned have no revision: they count as revision 0.
+        const result = await ImageModel.updateOne({ _id: id, revision: revision === 0 ? { $in: [null, 0] } : revision }, update);
+        return result.matchedCount === 1;
+      });
+    },
+
+    saveProvenance(id: ObjectId, report: { findings: unknown[]; badge: string }): Promise<void> {
+      return generation.after(async () => {
+        await ImageModel.updateOne(
+          { _id: id },
+          { $set: { 'provenance.findings': report.findings, 'provenance.badge': report.badge, 'provenance.computedAt': new Date() } },
+          { timestamps: false },
+        );
+      });
+    },
+
+    setDerivatives(id: ObjectId, derivatives: ImageRecord['derivatives']): Promise<void> {
+      return generation.after(async () => {
+        await ImageModel.updateOne({ _id: id }, { $set: { derivatives } }, { timestamps: false });
+      });
+    },
+  };
+}
+
+export type ImagesRepository = ReturnType<typeof createImagesRepository>;

@@ -1,0 +1,150 @@
+// The inputs of the images capability, one schema each: the fields sent with an upload, the PATCH
+// body of an edit, and the gallery's query string. They parse requests (server/shared/input.ts)
+// and describe them in the OpenAPI document (server/openapi/openapi.ts), so a limit is written once.
+import { z } from 'zod';
+import { dateText, recordId, text, webAddress } from '../shared/input';
+import { VERIFICATION_STATUSES } from './image.types';
+
+/** What the uploader declares with a file (form fields of POST /api/images and of the upload page). */
+export const uploadFieldsSchema = z.object({
+  caption: text('caption').optional(),
+  credit: text('credit', 500).optional().meta({ description: 'Credit as printed, e.g. "Telegram/Volodymyr Zelensky".' }),
+  sourceUrl: webAddress('sourceUrl').optional().meta({ description: 'Where the supplier posted or sent the image.' }),
+  sourceNote: text('sourceNote').optional(),
+  printedLine: text('printedLine')
+    .optional()
+    .meta({ description: 'Caption line as printed; split into caption and credit (the parenthetical at its end) when those are not given.' }),
+  claimedDate: dateText('claimedDate')
+    .optional()
+    .meta({ description: 'When the event happened or the picture was first posted, as the source claims; compared with the capture date in the file.' }),
+  articleUrl: webAddress('articleUrl').optional(),
+  articleHeadline: text('articleHeadline', 500).optional(),
+  articlePublisher: text('articlePublisher', 200).optional(),
+  articlePublishedAt: dateText('articlePublishedAt').optional(),
+  describedImage: recordId('describedImage', 'The field "describedImage" must be the id of a described image.')
+    .optional()
+    .meta({
+      description:
+        'Id of a described image (a record without a file) this file is for: its printed line, caption, credit and article fill in what is not given, and the image takes its place in the article.',
+    }),
+});
+
+export type UploadFields = z.output<typeof uploadFieldsSchema>;
+
+/** A field a PATCH may set, or clear with null (or ""). */
+function clearable<Schema extends z.ZodType>(schema: Schema) {
+  // nullable rather than a union with null: a union would hide the field's own message.
+  return schema.nullable().optional();
+}
+
+const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
+
+/** The body of PATCH /api/images/:id (and of the image page's edit form). */
+export const imagePatchSchema = z
+  .strictObject(
+    {
+      caption: clearable(text('caption')),
+      credit: clearable(text('credit', 500)),
+      sourceUrl: clearable(webAddress('sourceUrl')),
+      claimedDate: clearable(dateText('claimedDate')),
+      status: z.enum(VERIFICATION_STATUSES, { error: `"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional(),
+      statusNote: clearable(text('statusNote', 2000)),
+      evidenceUrl: clearable(webAddress('evidenceUrl')),
+      reason: text('reason', 1000).meta({ description: 'Why the record is being changed; kept in the history.' }),
+    },
+    {
+      error: (issue) => {
+        if (issue.code === 'unrecognized_keys') return `Unknown field(s): ${issue.keys.join(', ')}. Editable: ${PATCHABLE.join(', ')}.`;
+        if (issue.code === 'invalid_type' && issue.path?.length === 0) return 'Send a JSON object.';
+        return undefined;
+      },
+    },
+  )
+  .transform((patch, context) => {
+    if (!patch.reason) {
+      context.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the record is being changed: the "reason" field is required.' });
+      return z.NEVER;
+    }
+    // A cleared field ("" or null) is null: the difference from "not sent" (undefined) matters.
+    const cleared = <T>(name: keyof typeof patch, value: T | null | undefined) => (name in patch ? (value ?? null) : undefined);
+    const result = {
+      caption: cleared('caption', patch.caption),
+      credit: cleared('credit', patch.credit),
+      sourceUrl: cleared('sourceUrl', patch.sourceUrl),
+      status: patch.status,
+      statusNote: cleared('statusNote', patch.statusNote),
+      evidenceUrl: cleared('evidenceUrl', patch.evidenceUrl),
+      claimedDate: cleared('claimedDate', patch.claimedDate),
+      reason: patch.reason,
+    };
+    if (Object.entries(result).every(([key, value]) => key === 'reason' || value === undefined)) {
+      context.addIssue({ code: 'custom', message: 'Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, status, statusNote, evidenceUrl.' });
+      return z.NEVER;
+    }
+    return result;
+  });
+
+export type ImagePatch = z.output<typeof imagePatchSchema>;
+
+export const SORTS = ['newest', 'oldest', 'captured'] as const;
+export type GallerySort = (typeof SORTS)[number];
+
+export const DEFAULT_PAGE_SIZE = 48;
+export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE = 10_000;
+
+/** One query-string parameter, given at most once; blank is absent; long values are cut, not refused. */
+function parameter(name: string) {
+  return z
+    .string({ error: `The parameter "${name}" must be given once.` })
+    .overwrite((value) => value.trim().slice(0, 500))
+    .transform((value) => (value === '' ? undefined : value))
+    .optional();
+}
+
+function count(name: string, fallback: number, max: number) {
+  const message = `The parameter "${name}" must be a whole number of at least 1.`;
+  return z
+    .string({ error: `The parameter "${name}" must be given once.` })
+    .overwrite((value) => value.trim())
+    .regex(/^(\d*)$/, { error: message })
+    .transform((value, context) => {
+      if (value === '') return fallback;
+      const number = Number(value);
+      if (number < 1) {
+        context.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return Math.min(number, max);
+    })
+    .optional()
+    .transform((value) => value ?? fallback)
+    .meta({ type: 'integer', minimum: 1, maximum: max });
+}
+
+/** The gallery's filters, sort and page (GET / and GET /api/images); unknown parameters are ignored. */
+export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
+  return z.object({
+    q: parameter('q').meta({ description: 'Words that must all appear in caption, credit or source.' }),
+    credit: parameter('credit').meta({ description: 'Exact credit, case and accents ignored.' }),
+    platform: parameter('platform').transform((value) => value?.toLowerCase()),
+    article: parameter('article')
+      .pipe(z.string().regex(/^[0-9a-f]{24}$/i, { error: 'The parameter "article" must be an article id.' }).optional())
+      .meta({ pattern: '^[0-9a-f]{24}$', description: 'Images an article ran (its id).' }),
+    status: parameter('status')
+      .pipe(z.enum(VERIFICATION_STATUSES, { error: `The parameter "status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional())
+      .meta({ enum: [...VERIFICATION_STATUSES] }),
+    gps: parameter('gps')
+      .pipe(z.enum(['yes', 'no', 'true', 'false', '1', '0'], { error: 'The parameter "gps" must be yes or no.' }).optional())
+      .transform((value) => (value === undefined ? undefined : ['yes', 'true', '1'].includes(value)))
+      .meta({ enum: ['yes', 'no'], description: 'Only images whose file carries GPS coordinates (yes), or only those without (no).' }),
+    sort: parameter('sort')
+      .pipe(z.enum(SORTS, { error: `The parameter "sort" must be one of: ${SORTS.join(', ')}.` }).optional())
+      .transform((value) => value ?? 'newest')
+      .meta({ enum: [...SORTS] }),
+    page: count('page', 1, MAX_PAGE),
+    limit: count('limit', defaultLimit, MAX_PAGE_SIZE),
+  });
+}
+
+export type GalleryQuery = z.output<ReturnType<typeof galleryQuerySchema>>;
