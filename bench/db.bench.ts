@@ -117,7 +117,9 @@ async function runSize(n: number): Promise<Result> {
 
 const fmt = (x: number) => x.toFixed(3);
 const results: Result[] = [];
-for (const n of [1_000, 100_000]) {
+// BENCH_DB_SIZES=1000 runs a reduced size (the targets below need both sizes).
+const SIZES = process.env.BENCH_DB_SIZES ? process.env.BENCH_DB_SIZES.split(',').map(Number) : [1_000, 100_000];
+for (const n of SIZES) {
   const r = await runSize(n);
   results.push(r);
   console.log(
@@ -128,6 +130,7 @@ for (const n of [1_000, 100_000]) {
   );
 }
 const [small, large] = results;
+if (!large) process.exit(0);
 const targets: Array<[string, boolean, string]> = [
   ['lookup at 100k <= 3x lookup at 1k (p50)', large.lookup.p50 <= 3 * small.lookup.p50, `${fmt(large.lookup.p50)} vs ${fmt(small.lookup.p50)} ms`],
   ['sorted first page at 100k <= 3x at 1k (p50)', large.page.p50 <= 3 * small.page.p50, `${fmt(large.page.p50)} vs ${fmt(small.page.p50)} ms`],

@@ -15,12 +15,14 @@ import { createOpenApiRouter } from './openapi/openapi.api';
 import type { Services } from './services';
 import type { Config } from './shared/config';
 import { createErrorHandler, notFoundHandler } from './shared/error-handler';
-import type { Logger } from './shared/logger';
+import { createRequestLogging } from './shared/http-logging';
+import type { AppLogger } from './shared/logger';
+import { refuseCrossSiteWrites } from './shared/same-origin';
 import { securityHeaders } from './shared/security-headers';
 import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 
-export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: Logger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -35,7 +37,9 @@ export function createApp(deps: AppDeps): express.Express {
   env.express(app);
   app.set('view engine', 'njk');
 
+  app.use(createRequestLogging(deps.logger));
   app.use(securityHeaders);
+  app.use(refuseCrossSiteWrites);
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '1h', fallthrough: false, index: false }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

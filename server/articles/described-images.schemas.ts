@@ -4,5 +4,5 @@ import { uploadFieldsSchema } from '../images/images.schemas';
 import { text } from '../shared/input';
 
 export const describedImageSchema = uploadFieldsSchema.omit({ describedImage: true }).extend({
-  description: text('description').optional().meta({ description: 'What the article says about an image it did not show.' }),
+  description: text('description', undefined, { multiLine: true }).optional().meta({ description: 'What the article says about an image it did not show.' }),
 });

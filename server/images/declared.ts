@@ -2,7 +2,7 @@
 // from form or JSON fields (their schema is in images.schemas.ts). Pure: validation failures
 // become BadRequestError.
 import type { Types } from 'mongoose';
-import { parseInput } from '../shared/input';
+import { parseInput, receivedTexts } from '../shared/input';
 import { uploadFieldsSchema } from './images.schemas';
 
 export interface DeclaredFields {
@@ -32,6 +32,8 @@ export interface DeclaredUpload {
   /** When the article use was recorded (the article page orders by it); now, unless the upload
    *  fulfils a described image, whose place in the article it keeps. */
   useAddedAt?: Date;
+  /** The text as received, for each field whose stored form differs from it (kept in the history). */
+  received?: Record<string, string>;
 }
 
 type Text = string | null | undefined;
@@ -49,6 +51,9 @@ export interface DescribedImageFields {
 }
 
 type FieldBag = Record<string, unknown>;
+
+/** The fields whose text is normalised (and whose text as received is kept when that changed it). */
+const TEXT_FIELDS = ['caption', 'credit', 'sourceNote', 'printedLine', 'articleHeadline', 'articlePublisher'] as const;
 
 /**
  * The declared fields of one upload. When a printed line is given and caption or credit is not,
@@ -72,7 +77,8 @@ export function readDeclaredUpload(bag: FieldBag, splitPrintedLine: (line: strin
   };
   const article: DeclaredArticle = { url: input.articleUrl, headline: input.articleHeadline, publisher: input.articlePublisher, publishedAt: input.articlePublishedAt };
   const hasArticle = article.url !== undefined || article.headline !== undefined;
-  return { fields, article: hasArticle ? article : undefined, describedImage: input.describedImage };
+  const received = receivedTexts(bag, input, TEXT_FIELDS);
+  return { fields, article: hasArticle ? article : undefined, describedImage: input.describedImage, ...(received ? { received } : {}) };
 }
 
 /** Lower-cased words for the gallery's text search; accents folded so "Zelenskyy" finds "Zelenskyy" typed either way. */

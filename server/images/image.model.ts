@@ -86,6 +86,7 @@ const imageSchema = new Schema(
           location: Schema.Types.Mixed,
           digitalSourceType: String,
           remoteManifestUrl: String,
+          unreadBlocks: { type: [Schema.Types.Mixed], default: undefined },
           sources: Schema.Types.Mixed,
         },
         { _id: false, minimize: true },

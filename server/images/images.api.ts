@@ -6,7 +6,7 @@ import { requireCapability, touchesVerificationStatus } from '../accounts/author
 import { actorOf, principalOf } from '../accounts/principal';
 import { findingsFor, historyFor, imageJsonFor } from '../accounts/visibility';
 import type { Finding } from '../provenance/findings.types';
-import { BadRequestError, normalizeError } from '../shared/errors';
+import { BadRequestError, UnsupportedMediaTypeError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readDeclaredUpload } from './declared';
 import { imageJson, imageSummaryJson } from './images.serialize';
@@ -64,6 +64,7 @@ export function createImagesApiRouter({ limits, paths, images }: { limits: Uploa
   });
 
   router.patch('/api/images/:id', async (req, res) => {
+    if (!req.is('application/json')) throw new UnsupportedMediaTypeError('Send the changes as JSON (Content-Type: application/json).', { code: 'json_required' });
     const patch = readImagePatch(req.body);
     if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
     const updated = await images.update(req.params.id, patch, actorOf(req));

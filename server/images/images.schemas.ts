@@ -3,15 +3,17 @@
 // and describe them in the OpenAPI document (server/openapi/openapi.ts), so a limit is written once.
 import { z } from 'zod';
 import { dateText, recordId, text, webAddress } from '../shared/input';
+import { normaliseText } from '../shared/text';
 import { VERIFICATION_STATUSES } from './image.types';
 
 /** What the uploader declares with a file (form fields of POST /api/images and of the upload page). */
 export const uploadFieldsSchema = z.object({
-  caption: text('caption').optional(),
+  caption: text('caption', undefined, { multiLine: true }).optional(),
   credit: text('credit', 500).optional().meta({ description: 'Credit as printed, e.g. "Telegram/Volodymyr Zelensky".' }),
   sourceUrl: webAddress('sourceUrl').optional().meta({ description: 'Where the supplier posted or sent the image.' }),
-  sourceNote: text('sourceNote').optional(),
-  printedLine: text('printedLine')
+  sourceNote: text('sourceNote', undefined, { multiLine: true }).optional(),
+  // Pasted from a page, a printed line may wrap.
+  printedLine: text('printedLine', undefined, { multiLine: true })
     .optional()
     .meta({ description: 'Caption line as printed; split into caption and credit (the parenthetical at its end) when those are not given.' }),
   claimedDate: dateText('claimedDate')
@@ -37,32 +39,34 @@ function clearable<Schema extends z.ZodType>(schema: Schema) {
   return schema.nullable().optional();
 }
 
+const REASON_REQUIRED = 'Say why the record is being changed: the "reason" field is required.';
+
 const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
 
 /** The body of PATCH /api/images/:id (and of the image page's edit form). */
 export const imagePatchSchema = z
   .strictObject(
     {
-      caption: clearable(text('caption')),
+      caption: clearable(text('caption', undefined, { multiLine: true })),
       credit: clearable(text('credit', 500)),
       sourceUrl: clearable(webAddress('sourceUrl')),
       claimedDate: clearable(dateText('claimedDate')),
       status: z.enum(VERIFICATION_STATUSES, { error: `"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional(),
-      statusNote: clearable(text('statusNote', 2000)),
+      statusNote: clearable(text('statusNote', 2000, { multiLine: true })),
       evidenceUrl: clearable(webAddress('evidenceUrl')),
-      reason: text('reason', 1000).meta({ description: 'Why the record is being changed; kept in the history.' }),
+      reason: text('reason', 1000, { multiLine: true, missing: REASON_REQUIRED }).meta({ description: 'Why the record is being changed; kept in the history.' }),
     },
     {
       error: (issue) => {
         if (issue.code === 'unrecognized_keys') return `Unknown field(s): ${issue.keys.join(', ')}. Editable: ${PATCHABLE.join(', ')}.`;
-        if (issue.code === 'invalid_type' && issue.path?.length === 0) return 'Send a JSON object.';
+        if (issue.code === 'invalid_type' && (issue.path ?? []).length === 0) return 'Send a JSON object.';
         return undefined;
       },
     },
   )
   .transform((patch, context) => {
     if (!patch.reason) {
-      context.addIssue({ code: 'custom', path: ['reason'], message: 'Say why the record is being changed: the "reason" field is required.' });
+      context.addIssue({ code: 'custom', path: ['reason'], message: REASON_REQUIRED });
       return z.NEVER;
     }
     // A cleared field ("" or null) is null: the difference from "not sent" (undefined) matters.
@@ -97,8 +101,16 @@ const MAX_PAGE = 10_000;
 function parameter(name: string) {
   return z
     .string({ error: `The parameter "${name}" must be given once.` })
-    .overwrite((value) => value.trim().slice(0, 500))
-    .transform((value) => (value === '' ? undefined : value))
+    .transform((value, context) => {
+      // A search for a credit matches what the stored credits are: NFC, no bidi controls or invisible characters.
+      const normalised = normaliseText(value, { singleLine: true });
+      if (!normalised.ok) {
+        context.addIssue({ code: 'custom', message: `The parameter "${name}" ${normalised.reason}.` });
+        return z.NEVER;
+      }
+      const trimmed = normalised.text.trim().slice(0, 500);
+      return trimmed === '' ? undefined : trimmed;
+    })
     .optional();
 }
 

@@ -4,12 +4,12 @@ import type { HistoryService } from '../provenance/history.service';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
 import type { WritesInFlight } from '../shared/writes-in-flight';
 import type { ArticleLinks, ArticleRef } from './article-links';
-import { parseInput } from '../shared/input';
+import { parseInput, receivedTexts } from '../shared/input';
 import { keywordsOf } from './declared';
 import type { GalleryQuery } from './gallery.query';
 import type { ImageProvenance } from './image-provenance';
 import type { ImageRecord } from './image.model';
-import { imagePatchSchema, type ImagePatch } from './images.schemas';
+import { imagePatchSchema, type ImagePatch as PatchFields } from './images.schemas';
 import type { ImagesRepository, RecordChange } from './images.repository';
 import { declaredRecord, type IngestService } from './ingest.service';
 import type { Actor } from '../accounts/principal';
@@ -34,17 +34,28 @@ export interface ImageServiceDeps {
   writes: WritesInFlight;
 }
 
-export type { ImagePatch };
+export type ImagePatch = PatchFields & {
+  /** The text as received, for each field whose stored form differs from it (kept in the history). */
+  received?: Record<string, string>;
+};
 
 /** Validates a PATCH body; `null` or "" clears a field. */
 export function readImagePatch(body: unknown): ImagePatch {
-  return parseInput(imagePatchSchema, body);
+  const patch = parseInput(imagePatchSchema, body);
+  const received = receivedTexts(body, patch, ['caption', 'credit', 'statusNote', 'reason']);
+  return received ? { ...patch, received } : patch;
+}
+
+/** `{ received }` for a history change when the field's text was normalised (the raw text is kept there). */
+function receivedOf(patch: ImagePatch, field: string): { received?: string } {
+  const received = patch.received?.[field];
+  return received === undefined ? {} : { received };
 }
 
 /** Edits that lose a race with another edit of other fields are computed again this many times. */
 const EDIT_ATTEMPTS = 5;
 
-type FieldChange = { field: string; from: unknown; to: unknown };
+type FieldChange = { field: string; from: unknown; to: unknown; received?: string };
 
 /** Status fields of a patch and where they are stored on the record. */
 const STATUS_FIELDS = [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const;
@@ -61,7 +72,7 @@ export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, no
     if (next === undefined) continue;
     const previous = (declared[field] as string | Date | undefined) ?? null;
     if (String(previous) === String(next)) continue;
-    changes.push({ field, from: previous, to: next });
+    changes.push({ field, from: previous, to: next, ...receivedOf(patch, field) });
     declared[field] = next ?? undefined;
   }
   if (changes.length > 0) {
@@ -83,7 +94,7 @@ export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, no
     if (next === undefined) continue;
     const previous = (status as Record<string, unknown>)[key] ?? null;
     if (previous === next) continue;
-    statusChanges.push({ field, from: previous, to: next });
+    statusChanges.push({ field, from: previous, to: next, ...receivedOf(patch, field) });
     if (next === null) unset.push(`status.${key}`);
     else set[`status.${key}`] = next;
   }
@@ -96,7 +107,7 @@ export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, no
 }
 
 /** The value of a patchable field on a record, to tell whether a concurrent edit touched it. */
-function currentValue(image: ImageRecord, field: keyof Omit<ImagePatch, 'reason'>): string {
+function currentValue(image: ImageRecord, field: keyof Omit<PatchFields, 'reason'>): string {
   const statusKey = STATUS_FIELDS.find(([name]) => name === field)?.[1];
   const value = statusKey ? (image.status as Record<string, unknown> | undefined)?.[statusKey] : (image.declared as Record<string, unknown> | undefined)?.[field];
   return String(value ?? null);
@@ -150,7 +161,7 @@ export function createImageService(deps: ImageServiceDeps) {
    */
   async function update(id: string, patch: ImagePatch, actor: Actor): Promise<ImageRecord> {
     const first = await findImage(id);
-    const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<ImagePatch, 'reason'> => key !== 'reason' && patch[key] !== undefined);
+    const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<PatchFields, 'reason'> => key !== 'reason' && key !== 'received' && patch[key] !== undefined);
     let image = first;
     for (let attempt = 1; ; attempt++) {
       const { changes, statusChanges, change } = planEdit(image, patch, actor);

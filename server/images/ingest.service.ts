@@ -154,7 +154,7 @@ export function createIngestService(deps: IngestDeps) {
         actor,
         changes: Object.entries({ ...fields, sha256: upload.sha256 })
           .filter(([, value]) => value !== undefined)
-          .map(([field, value]) => ({ field, from: null, to: value })),
+          .map(([field, value]) => ({ field, from: null, to: value, ...(declared.received?.[field] !== undefined ? { received: declared.received[field] } : {}) })),
       });
       await images.create({
         _id: imageId,

@@ -18,11 +18,15 @@
 // Nothing in here throws for a bad file: every failure becomes a line in `raw.warnings` and the result
 // is "no metadata" for that part. Pixel checks are someone else's job.
 
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import nodePath from 'node:path';
 import * as exifrModule from 'exifr';
-import { ExifTool } from 'exiftool-vendored';
+import { DefaultExiftoolArgs, ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import type { ImageFormat, NormalisedMetadata } from './image.types';
+import { boundMetadataExpansion } from './metadata.bounds';
 import { normaliseMetadata } from './metadata.normalise';
 import {
   type BlockName,
@@ -68,6 +72,21 @@ const MAX_THUMBNAIL_BYTES = 256 * 1024;
 const MAX_SUBIFDS = 64;
 
 const EXIFTOOL_TIMEOUT_MS = 10_000;
+
+/**
+ * Address-space ceiling of each ExifTool process: a normal read needs under 200 MB; a block that
+ * escaped the expansion caps (metadata.bounds.ts) ends in "Out of memory!" instead of gigabytes.
+ */
+const EXIFTOOL_MAX_VIRTUAL_KB = 512 * 1024;
+
+/** The Perl script exiftool-vendored would run, started instead through sh so that ulimit applies to it. */
+function limitedExifToolLaunch(): { exiftoolPath: string; exiftoolArgs: string[] } {
+  const script = createRequire(import.meta.url).resolve('exiftool-vendored.pl/bin/exiftool');
+  return {
+    exiftoolPath: '/bin/sh',
+    exiftoolArgs: ['-c', `ulimit -v ${EXIFTOOL_MAX_VIRTUAL_KB} && exec perl "$0" "$@"`, script, ...DefaultExiftoolArgs],
+  };
+}
 
 type ExifrApi = Pick<typeof exifrModule, 'parse' | 'sidecar' | 'thumbnail'>;
 
@@ -121,6 +140,8 @@ function getExifTool(): ExifTool {
     // A file that times out once will time out again; retrying only doubles the cost.
     taskRetries: 0,
     maxTasksPerProcess: 500,
+    ...limitedExifToolLaunch(),
+    ignoreShebang: false, // the launch above is a shell, not the script
   });
   return exiftool;
 }
@@ -265,6 +286,34 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
     return { raw, normalised: { sources: {} }, c2pa: { present: false } };
   }
 
+  // Compressed blocks over their caps are cut out of what the readers see (metadata.bounds.ts);
+  // ExifTool reads a path, so it gets a temporary copy without them.
+  const bounded = await boundMetadataExpansion(bytes);
+  let readerPath = path;
+  let scratch: string | undefined;
+  if (bounded.unread.length > 0) {
+    bytes = bounded.bytes;
+    for (const unread of bounded.unread) raw.warnings.push(`${unread.block} not read: ${unread.reason}`);
+  }
+  const exifToolPath = async (): Promise<string> => {
+    if (bounded.unread.length === 0) return path;
+    if (!scratch) {
+      scratch = await mkdtemp(nodePath.join(os.tmpdir(), 'archive-metadata-'));
+      readerPath = nodePath.join(scratch, `bounded.${format}`);
+      await writeFile(readerPath, bytes);
+    }
+    return readerPath;
+  };
+  try {
+    const result = await readBlocks(format, bytes, raw, exifToolPath);
+    if (bounded.unread.length > 0) result.normalised.unreadBlocks = bounded.unread;
+    return result;
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, exifToolPath: () => Promise<string>): Promise<MetadataResult> {
   let pass: ExifrPass | undefined;
   if (EXIFR_FORMATS.has(format)) {
     const t0 = performance.now();
@@ -297,7 +346,7 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
   if (reason) {
     const t0 = performance.now();
     try {
-      const et = await runExifTool(path);
+      const et = await runExifTool(await exifToolPath());
       raw.warnings.push(...et.warnings);
       for (const [name, block] of Object.entries(et.blocks) as [BlockName, RawBlock][]) {
         // exifr's block stays when both have one: one reader per block keeps `sources` unambiguous.
@@ -318,7 +367,7 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
         // exifr.thumbnail() only knows JPEG/TIFF layouts (not a PNG eXIf chunk, for one).
         reader = 'exiftool';
         const t0 = performance.now();
-        thumb = await getExifTool().extractBinaryTagToBuffer('ThumbnailImage', path);
+        thumb = await getExifTool().extractBinaryTagToBuffer('ThumbnailImage', await exifToolPath());
         raw.readers.push({ reader, reason: 'embedded thumbnail exifr could not extract', ms: Math.round(performance.now() - t0) });
       }
       if (thumb) embeddedThumbnail = await thumbnailFacts(thumb, reader, raw.warnings);

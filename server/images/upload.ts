@@ -5,8 +5,9 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
+import { uploadError } from '../shared/error-handler';
 import { tempFilePath, type UploadPaths } from './storage';
 
 /** What the storage engine adds to each multer file. */
@@ -48,8 +49,8 @@ export interface UploadLimits {
 }
 
 /** Accepts the file in `image` or several in `images`, plus text fields. */
-export function createUploadMiddleware(paths: UploadPaths, limits: UploadLimits) {
-  return multer({
+export function createUploadMiddleware(paths: UploadPaths, limits: UploadLimits): RequestHandler {
+  const parse = multer({
     storage: new HashingTempStorage(paths),
     limits: {
       fileSize: limits.maxUploadBytes,
@@ -62,6 +63,8 @@ export function createUploadMiddleware(paths: UploadPaths, limits: UploadLimits)
     { name: 'image', maxCount: 1 },
     { name: 'images', maxCount: limits.maxFilesPerUpload },
   ]);
+  // busboy's errors are plain Errors; they are told apart from the archive's own here, where the request is known.
+  return (req, res, next) => parse(req, res, (error?: unknown) => next(error === undefined ? undefined : uploadError(error, req)));
 }
 
 /** The uploaded files of a request in upload order, whichever field they came in. */

@@ -183,6 +183,16 @@ function sourceFindings(credit: string | undefined, parsed: ParsedCredit | undef
 
 function fileFindings(embedded: NormalisedMetadata, extraSoftware: Array<{ tag: string; value: string }>, c2paSourceTypes: string[]): Finding[] {
   const out: Finding[] = [];
+  for (const unread of embedded.unreadBlocks ?? []) {
+    out.push(
+      finding(
+        'file.metadata_not_read',
+        'warning',
+        `A metadata block is too large to be real metadata and was not read: ${unread.block} ${unread.reason}. What the file says about itself may be incomplete, and a file built like this is meant to exhaust the software reading it.`,
+        [{ tag: unread.block }],
+      ),
+    );
+  }
   const camera = [embedded.make, embedded.model].filter((part): part is string => Boolean(part?.trim()));
   // "Canon Canon EOS 40D": many makers repeat the make in the model.
   const cameraName = camera.length === 2 && camera[1]!.toLowerCase().startsWith(camera[0]!.toLowerCase()) ? camera[1]! : camera.join(' ');

@@ -40,6 +40,8 @@ export interface NormalisedMetadata {
   digitalSourceType?: string;
   /** XMP dcterms:provenance — a remote C2PA manifest URL. */
   remoteManifestUrl?: string;
+  /** Metadata blocks not read because they would expand past their caps (server/images/metadata.bounds.ts). */
+  unreadBlocks?: Array<{ block: string; reason: string }>;
   /** Tag names that supplied each field, e.g. { creator: 'XMP-dc:Creator' }: evidence for provenance findings. */
   sources: Record<string, string>;
 }
@@ -138,6 +140,7 @@ export const FINDING_CODES = [
   'file.camera_metadata',
   'file.editing_software',
   'file.ai_generated',
+  'file.metadata_not_read',
   'capture.date_after_claim',
   'capture.date_well_before_claim',
   'capture.date_consistent_with_claim',

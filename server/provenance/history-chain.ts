@@ -10,6 +10,8 @@ export interface HistoryChange {
   field: string;
   from: unknown;
   to: unknown;
+  /** The text exactly as the client sent it, when the stored `to` is its normalised form (server/shared/text.ts). */
+  received?: string;
 }
 
 /**

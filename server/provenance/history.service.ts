@@ -59,7 +59,12 @@ export function createHistoryService({ repository }: { repository: HistoryReposi
         actor: entry.actor.name,
         account: historyAccountOf(entry.actor),
         at: new Date(),
-        changes: entry.changes.map((change) => ({ field: change.field, from: change.from ?? null, to: change.to ?? null })),
+        changes: entry.changes.map((change) => ({
+          field: change.field,
+          from: change.from ?? null,
+          to: change.to ?? null,
+          ...(change.received !== undefined ? { received: change.received } : {}),
+        })),
         reason: entry.reason,
         prevHash: last?.hash ?? null,
       };

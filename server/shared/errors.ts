@@ -83,6 +83,13 @@ export class UnprocessableError extends AppError {
   }
 }
 
+/** The client closed the connection mid-request (an upload cancelled): nobody is there to answer. */
+export class ClientClosedError extends AppError {
+  constructor(options?: AppErrorOptions) {
+    super(400, 'client_closed', 'The connection was closed before the request was complete.', true, options);
+  }
+}
+
 export class InternalError extends AppError {
   constructor(message = 'Something went wrong on our side.', options?: AppErrorOptions) {
     super(500, 'internal', message, false, options);

@@ -3,6 +3,7 @@
 // (jsonSchemaOf). Messages name the field, because they are shown to people as they are.
 import { z } from 'zod';
 import { BadRequestError } from './errors';
+import { normaliseText } from './text';
 
 const MAX_TEXT = 4000;
 const MAX_URL = 2048;
@@ -10,13 +11,45 @@ const MAX_URL = 2048;
 // Control characters other than tab/newline have no place in a caption and can hide text.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
-/** Text, cleaned of control characters and trimmed; blank becomes undefined. Not a list, not an object. */
-export function text(name: string, maxLength = MAX_TEXT) {
+export interface TextOptions {
+  /** Captions, notes and reasons may have several lines; everything else is one line (line breaks refused). */
+  multiLine?: boolean;
+  /** The message when the field is left out (for a required field). */
+  missing?: string;
+}
+
+/**
+ * Text as it looks (server/shared/text.ts: NFC, no bidirectional controls or invisible characters,
+ * line breaks refused in one-line fields), trimmed; blank becomes undefined. Not a list, not an object.
+ */
+export function text(name: string, maxLength = MAX_TEXT, options: TextOptions = {}) {
   return z
-    .string({ error: `The field "${name}" must be text.` })
-    .overwrite((value) => value.replace(CONTROL_CHARACTERS, '').trim())
-    .max(maxLength, { error: (issue) => `The field "${name}" is ${String(issue.input).length} characters long; the limit is ${maxLength}.` })
-    .transform((value) => (value === '' ? undefined : value));
+    .string({ error: (issue) => (issue.input === undefined && options.missing ? options.missing : `The field "${name}" must be text.`) })
+    .transform((value, context) => {
+      const normalised = normaliseText(value, { singleLine: !options.multiLine });
+      if (!normalised.ok) {
+        context.addIssue({ code: 'custom', message: `The field "${name}" ${normalised.reason}.` });
+        return z.NEVER;
+      }
+      return normalised.text.trim();
+    })
+    .pipe(z.string().max(maxLength, { error: (issue) => `The field "${name}" is ${String(issue.input).length} characters long; the limit is ${maxLength}.` }))
+    .transform((value) => (value === '' ? undefined : value))
+    .meta({ maxLength });
+}
+
+/**
+ * The text as received of each field whose parsed form differs from it (normalised, not just
+ * trimmed): the history keeps it, so what was typed or pasted can always be seen.
+ */
+export function receivedTexts(raw: unknown, parsed: Record<string, unknown>, fields: readonly string[]): Record<string, string> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const received: Record<string, string> = {};
+  for (const field of fields) {
+    const value = (raw as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.trim() !== (parsed[field] ?? '')) received[field] = value;
+  }
+  return Object.keys(received).length > 0 ? received : undefined;
 }
 
 /** An absolute http(s) URL, normalised by the URL parser. */

@@ -1,8 +1,11 @@
-// A deliberately small logger: one line per event on stderr, levels filtered once.
+// Logs through pino: one JSON object a line on stderr (pretty-printed when NODE_ENV=development), and
+// inside a request every line carries that request's id, however deep in a service it was written.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type Logger as PinoLogger } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
+/** What call sites use. `extra` is logged under `err` (with its stack) when it is an Error, else under `detail`. */
 export interface Logger {
   debug(message: string, extra?: unknown): void;
   info(message: string, extra?: unknown): void;
@@ -10,12 +13,49 @@ export interface Logger {
   error(message: string, extra?: unknown): void;
 }
 
-export function createLogger(level: LogLevel = 'info'): Logger {
-  const threshold = order[level];
+export interface AppLogger extends Logger {
+  /** The pino instance behind it (pino-http logs each request through it). */
+  readonly pino: PinoLogger;
+  /** Runs `fn` so that every line logged inside it, synchronously or later, names `requestId`. */
+  withRequestId<T>(requestId: string, fn: () => T): T;
+}
+
+export interface LoggerOptions {
+  /** Human-readable lines (pino-pretty, a dev dependency); default: NODE_ENV is "development". */
+  pretty?: boolean;
+  /** Where lines go instead of stderr (tests read them). */
+  destination?: { write(line: string): void };
+}
+
+export function createLogger(level: LogLevel = 'info', options: LoggerOptions = {}): AppLogger {
+  const requests = new AsyncLocalStorage<string>();
+  const pretty = options.pretty ?? process.env.NODE_ENV === 'development';
+  const base = pino(
+    {
+      level,
+      base: undefined, // no pid/hostname on every line
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino-http's per-request loggers already bind the id; the others get it from the request's context.
+      mixin: (_object, _level, instance) => {
+        const requestId = requests.getStore();
+        return requestId && !('requestId' in instance.bindings()) ? { requestId } : {};
+      },
+      // Session cookies and credentials never reach a log.
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    },
+    options.destination ?? (pretty ? pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l' } }) : pino.destination({ fd: 2, sync: true })),
+  );
   const write = (at: Exclude<LogLevel, 'silent'>) => (message: string, extra?: unknown) => {
-    if (order[at] < threshold) return;
-    const suffix = extra === undefined ? '' : ` ${extra instanceof Error ? (extra.stack ?? extra.message) : JSON.stringify(extra)}`;
-    process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase()} ${message}${suffix}\n`);
+    if (extra === undefined) base[at](message);
+    else if (extra instanceof Error) base[at]({ err: extra }, message);
+    else base[at]({ detail: extra }, message);
   };
-  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return {
+    pino: base,
+    withRequestId: (requestId, fn) => requests.run(requestId, fn),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+  };
 }

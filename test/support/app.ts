@@ -10,7 +10,7 @@ import { ROLES } from '../../server/accounts/roles';
 import { createApp } from '../../server/app';
 import type { Role } from '../../server/accounts/roles';
 import { createServices, type Services } from '../../server/services';
-import { createLogger } from '../../server/shared/logger';
+import { createLogger, type AppLogger } from '../../server/shared/logger';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/images');
 
@@ -54,6 +54,8 @@ export interface TestAppOptions {
   loginAttempts?: number;
   loginWindowSeconds?: number;
   anonymousRequestsPerMinute?: number;
+  /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
+  logger?: AppLogger;
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple 7';
@@ -79,7 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       anonymousRequestsPerMinute: options.anonymousRequestsPerMinute ?? 1000,
     },
   };
-  const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const services = await createServices(config, logger);
   await services.start();
   liveServices.add(services);
