@@ -56,6 +56,7 @@ export const UPLOAD_FORM_FIELDS = [
   'articlePublisher',
   'articlePublishedAt',
   'describedImage',
+  'actor',
 ] as const;
 
 export function uploadFormValues(body: Record<string, unknown> | undefined): Record<string, string> {
