@@ -21,6 +21,8 @@ function oldNumberKey(n: number): Buffer {
 }
 
 describe('embedded-db: data folders from key format 1 are migrated on open', function () {
+  // Not registered against a real MongoDB (MONGODB_URI): the test writes the embedded server's
+  // SQLite key format by hand, which exists only there.
   if (process.env.MONGODB_URI) return;
   let dir: string;
 

@@ -185,6 +185,8 @@ describe('embedded-db planner: plan choice', function () {
   let storage: Storage;
 
   before(function () {
+    // Skipped against a real MongoDB (MONGODB_URI): these tests open the embedded server's storage
+    // directly to inspect its plans, which MongoDB does not have.
     if (process.env.MONGODB_URI) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-db-planner-'));
     storage = new Storage(dir);
