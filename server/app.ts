@@ -4,8 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import nunjucks from 'nunjucks';
+import { createAccountsApiRouter } from './accounts/accounts.api';
+import { createAccountsMiddleware } from './accounts/accounts.middleware';
 import { createArticlesApiRouter } from './articles/articles.api';
 import { createDescribedImagesApiRouter } from './articles/described-images.api';
+import { createAccountPagesRouter } from './web/accounts.routes';
 import { createImagesApiRouter } from './images/images.api';
 import { createLookupApiRouter } from './images/lookup.api';
 import { createOpenApiRouter } from './openapi/openapi.api';
@@ -21,7 +24,7 @@ import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits'>; logger: AppLogger } & Pick<Services, 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -29,7 +32,7 @@ export const viewsDir = path.join(projectRoot, 'views');
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxyValue(deps.config.accounts.trustProxy));
 
   // Auto-escaping is on: every metadata string shown in a page is untrusted text from a file.
   const env = nunjucks.configure(viewsDir, { autoescape: true, throwOnUndefined: false, noCache: process.env.NODE_ENV === 'development' });
@@ -42,6 +45,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '1h', fallthrough: false, index: false }));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  // Who is asking and whether they may: before every route (server/accounts/authorization.ts).
+  app.use(
+    createAccountsMiddleware({
+      accounts: deps.accounts.accounts,
+      connection: deps.accounts.connection,
+      options: { ...deps.config.accounts, sessionSecret: deps.accounts.sessionSecret },
+    }),
+  );
+  app.use(createAccountPagesRouter({ accounts: deps.accounts.accounts, loginThrottle: deps.accounts.loginThrottle, logger: deps.logger }));
+  app.use(createAccountsApiRouter({ accounts: deps.accounts.accounts }));
 
   const { limits } = deps.config;
   app.use(createMediaRouter(deps.paths));
@@ -57,4 +71,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;
+}
+
+/** TRUST_PROXY as Express takes it: a hop count, true/false, or addresses and names (loopback, 10.0.0.0/8). */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -1,7 +1,7 @@
 // Loads configuration, connects the database, repairs storage, listens, and shuts down gracefully.
 import http from 'node:http';
 import { createApp } from './app';
-import { connectDatabase } from './db/connection';
+import { connectDatabase, DatabaseUnavailableError } from './db/connection';
 import { createServices } from './services';
 import { ConfigError, loadConfig } from './shared/config';
 import { createLogger } from './shared/logger';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await connectDatabase({ mongodbUri: config.mongodbUri, dbPath: config.dbPath }, logger);
+  const database = await connectDatabase({ mongodbUri: config.mongodbUri, dbPath: config.dbPath, purpose: 'archive' }, logger);
   const services = await createServices(config, logger);
   await services.start();
 
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DatabaseUnavailableError) {
+    process.stderr.write(`The archive could not start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`The archive could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

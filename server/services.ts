@@ -15,6 +15,7 @@ import { createLookupService } from './images/lookup.service';
 import { closeMetadataReaders } from './images/metadata';
 import { repairStorage } from './images/repair';
 import { ensureUploadDirs, uploadPaths } from './images/storage';
+import { createAccountsCapability } from './accounts/accounts.capability';
 import { createHistoryRepository } from './provenance/history.repository';
 import { createHistoryService } from './provenance/history.service';
 import { createProvenanceService } from './provenance/provenance.service';
@@ -38,7 +39,7 @@ export interface ServiceOptions {
   indexSyncMs?: number;
 }
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg'>>, logger: Logger, options: ServiceOptions = {}) {
+export async function createServices(config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg'>>, logger: Logger, options: ServiceOptions = {}) {
   const paths = uploadPaths(config.uploadDir);
   await ensureUploadDirs(paths);
   const limits = { maxPixels: config.limits.maxPixels, c2pa: config.c2pa };
@@ -82,7 +83,9 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const creditsWriter = createCreditsWriter();
   const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
   const lookup = createLookupService({ provenance, limits, imageWork, video });
+  const accounts = await createAccountsCapability(config.accounts, logger);
   return {
+    accounts,
     paths,
     generations,
     history,

@@ -79,7 +79,7 @@ async function seed(client: ArchiveClient, work: string): Promise<void> {
       const form = new FormData();
       for (const [field, value] of Object.entries({ ...ARTICLE, printedLine: image.printedLine, sourceNote: image.sourceNote })) form.set(field, value);
       form.set('image', await openAsBlob(file), `${image.label} (stand-in).jpg`);
-      return { method: 'POST', body: form, headers: { Accept: 'application/json', 'X-Archive-User': 'demo-seed' } };
+      return { method: 'POST', body: form, headers: { Accept: 'application/json' } };
     });
     const stored = (await response.json()) as { id: string; outcome: string; declared: { caption: string; credit: string }; uses: Array<{ article: { id: string; headline?: string } | null }> };
     articleId ??= stored.uses.find((use) => use.article?.headline === ARTICLE.articleHeadline)?.article?.id;

@@ -1,7 +1,7 @@
 // The described-images JSON API: record an image an article printed or described without its
 // file, and read one back. A file is supplied later with POST /api/images and `describedImage`.
 import { Router } from 'express';
-import { actorOf } from '../shared/actor';
+import { actorOf } from '../accounts/principal';
 import type { ArticleRecord } from './article.model';
 import type { DescribedImageRecord } from './described-image.model';
 import { readDescribedImage, type DescribedImagesService } from './described-images.service';

@@ -9,6 +9,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors'
 import type { ArticleRecord } from './article.model';
 import type { ArticlesRepository } from './articles.repository';
 import type { DescribedImageRecord } from './described-image.model';
+import type { Actor } from '../accounts/principal';
 
 export interface NewDescribedImage extends DeclaredUpload {
   description?: string;
@@ -43,7 +44,7 @@ function describedId(id: string): mongoose.Types.ObjectId {
 const CLAIM_EXPIRES_MS = 10 * 60_000;
 
 export function createDescribedImagesService({ repository }: { repository: ArticlesRepository }) {
-  async function create(input: NewDescribedImage, actor: string): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
+  async function create(input: NewDescribedImage, actor: Actor): Promise<{ described: DescribedImageRecord; article: ArticleRecord }> {
     const article = input.articleId ? await repository.findById(input.articleId) : await repository.findOrCreate(input.article!);
     if (!article) throw new NotFoundError('No article with this id.');
     const { fields } = input;
@@ -56,7 +57,7 @@ export function createDescribedImagesService({ repository }: { repository: Artic
       sourceUrl: fields.sourceUrl,
       sourceNote: fields.sourceNote,
       claimedDate: fields.claimedDate,
-      addedBy: actor,
+      addedBy: actor.name,
     });
     return { described, article };
   }

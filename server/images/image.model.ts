@@ -105,6 +105,8 @@ const imageSchema = new Schema(
       note: String,
       evidenceUrl: String,
       setBy: String,
+      /** The account that set the status; absent when set before accounts (setBy was then a declared name). */
+      setById: String,
       setAt: Date,
     },
     provenance: {

@@ -2,7 +2,10 @@
 import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from './gallery.query';
-import { actorOf } from '../shared/actor';
+import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
+import { actorOf, principalOf } from '../accounts/principal';
+import { findingsFor, historyFor, imageJsonFor } from '../accounts/visibility';
+import type { Finding } from '../provenance/findings.types';
 import { BadRequestError, UnsupportedMediaTypeError, normalizeError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readDeclaredUpload } from './declared';
@@ -57,7 +60,7 @@ export function createImagesApiRouter({
 
   router.get('/api/images/:id', async (req, res) => {
     const { image, articles } = await images.get(req.params.id);
-    res.json(imageJson(image, articles));
+    res.json(imageJsonFor(principalOf(req), imageJson(image, articles)));
   });
 
   router.get('/api/images/:id/metadata', async (req, res) => {
@@ -65,16 +68,18 @@ export function createImagesApiRouter({
   });
 
   router.get('/api/images/:id/provenance', async (req, res) => {
-    res.json(await images.provenanceReport(req.params.id));
+    const report = await images.provenanceReport(req.params.id);
+    res.json({ ...report, findings: findingsFor(principalOf(req), report.findings as Finding[]) });
   });
 
   router.get('/api/images/:id/history', async (req, res) => {
-    res.json(await images.history(req.params.id));
+    res.json(historyFor(principalOf(req), await images.history(req.params.id)));
   });
 
   router.patch('/api/images/:id', async (req, res) => {
     if (!req.is('application/json')) throw new UnsupportedMediaTypeError('Send the changes as JSON (Content-Type: application/json).', { code: 'json_required' });
     const patch = readImagePatch(req.body);
+    if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
     const updated = await images.update(req.params.id, patch, actorOf(req));
     res.json(imageJson(updated, await images.articlesOf(updated)));
   });

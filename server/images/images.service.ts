@@ -12,6 +12,7 @@ import type { ImageRecord } from './image.model';
 import { imagePatchSchema, type ImagePatch as PatchFields } from './images.schemas';
 import type { ImagesRepository, RecordChange } from './images.repository';
 import { declaredRecord, type IngestService } from './ingest.service';
+import type { Actor } from '../accounts/principal';
 
 export function parseImageId(id: string): mongoose.Types.ObjectId {
   if (!/^[a-f0-9]{24}$/i.test(id)) throw new BadRequestError(`"${id.slice(0, 40)}" is not an image id.`, { code: 'invalid_id' });
@@ -61,7 +62,7 @@ const STATUS_FIELDS = [['status', 'value'], ['statusNote', 'note'], ['evidenceUr
 const DECLARED_FIELDS = ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const;
 
 /** Pure: what a patch changes on a record, as history changes and as a database change. */
-export function planEdit(image: ImageRecord, patch: ImagePatch, actor: string, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
+export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
   const declared = { ...image.declared } as Record<string, unknown>;
   const changes: FieldChange[] = [];
   const set: Record<string, unknown> = {};
@@ -98,7 +99,8 @@ export function planEdit(image: ImageRecord, patch: ImagePatch, actor: string, n
     else set[`status.${key}`] = next;
   }
   if (statusChanges.length > 0) {
-    set['status.setBy'] = actor;
+    set['status.setBy'] = actor.name;
+    set['status.setById'] = actor.accountId ?? null;
     set['status.setAt'] = now;
   }
   return { changes, statusChanges, change: { set, unset } };
@@ -157,7 +159,7 @@ export function createImageService(deps: ImageServiceDeps) {
    * if that edit touched other fields (both land), and refused with 409 if it changed a field this
    * patch changes too (nothing is overwritten unseen).
    */
-  async function update(id: string, patch: ImagePatch, actor: string): Promise<ImageRecord> {
+  async function update(id: string, patch: ImagePatch, actor: Actor): Promise<ImageRecord> {
     const first = await findImage(id);
     const touched = (Object.keys(patch) as Array<keyof ImagePatch>).filter((key): key is keyof Omit<PatchFields, 'reason'> => key !== 'reason' && key !== 'received' && patch[key] !== undefined);
     let image = first;
@@ -188,7 +190,7 @@ export function createImageService(deps: ImageServiceDeps) {
     metadataOf: repository.metadataOf,
     provenanceReport,
     history,
-    update: (id: string, patch: ImagePatch, actor: string) => deps.writes.track(() => update(id, patch, actor)),
+    update: (id: string, patch: ImagePatch, actor: Actor) => deps.writes.track(() => update(id, patch, actor)),
   };
 }
 

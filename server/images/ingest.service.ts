@@ -20,6 +20,7 @@ import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
 import type { VideoService } from '../video/video.service';
+import type { Actor } from '../accounts/principal';
 
 export interface IngestResult {
   outcome: 'created' | 'existing';
@@ -66,7 +67,7 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   /** Records a new use (caption, credit, article) of an image the archive already holds. */
-  async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: string): Promise<ImageRecord> {
+  async function addUse(image: ImageRecord, declared: DeclaredUpload, actor: Actor): Promise<ImageRecord> {
     const { fields } = declared;
     if (!fields.caption && !fields.credit && !fields.printedLine && !declared.article && !declared.articleId) return image;
     const articleRecord = await articleOf(declared);
@@ -77,7 +78,7 @@ export function createIngestService(deps: IngestDeps) {
       caption: fields.caption,
       credit: fields.credit,
       addedAt: declared.useAddedAt ?? new Date(),
-      addedBy: actor,
+      addedBy: actor.name,
     };
     // The same file sent again with the same article and lines (a retried upload, a second seeding)
     // is the same use, not a second printing: the repository adds it only if no such use is there.
@@ -91,7 +92,7 @@ export function createIngestService(deps: IngestDeps) {
     return (await images.findById(image._id))!;
   }
 
-  async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function ingest(upload: HashedUpload, declaredByUploader: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     try {
       if (!declaredByUploader.describedImage) return await ingestFile(upload, declaredByUploader, actor);
       // A file for an image the archive only had described: claimed before any work, so that two
@@ -111,7 +112,7 @@ export function createIngestService(deps: IngestDeps) {
     }
   }
 
-  async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function ingestFile(upload: HashedUpload, declared: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     const existing = await images.findBySha256(upload.sha256);
     if (existing) return { outcome: 'existing', image: await addUse(existing, declared, actor) };
     const videoFormat = await deps.video?.recognise(upload.path);
@@ -120,7 +121,7 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   /** The image's own history keeps that it was first known only from the article. */
-  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageClaim, actor: string): Promise<void> {
+  async function recordFulfilment(imageId: mongoose.Types.ObjectId, described: DescribedImageClaim, actor: Actor): Promise<void> {
     await history.append(imageId, {
       type: 'described_image_fulfilled',
       actor,
@@ -134,7 +135,7 @@ export function createIngestService(deps: IngestDeps) {
     });
   }
 
-  async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: string): Promise<IngestResult> {
+  async function storeNew(upload: HashedUpload, declared: DeclaredUpload, actor: Actor): Promise<IngestResult> {
     const { analysis, derivatives } = await imageWork(async () => {
       // An HEIC file is decoded once for both steps (and its pixels let go when they are done).
       const media = { ...limits, hevcDecodes: new Map() };
@@ -176,7 +177,7 @@ export function createIngestService(deps: IngestDeps) {
         forensics: analysis.forensics,
         aiDeclared: declaresAi(analysis.c2pa, analysis.embedded),
         uses: articleRecord || fields.printedLine
-          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor }]
+          ? [{ article: articleRecord?._id, printedLine: fields.printedLine, caption: fields.caption, credit: fields.credit, addedAt: declared.useAddedAt ?? new Date(), addedBy: actor.name }]
           : [],
         keywords: keywordsOf(fields.caption, fields.credit, fields.sourceUrl, fields.sourceNote),
       });
@@ -207,7 +208,7 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   return {
-    ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: string) => deps.writes.track(() => ingest(upload, declared, actor)),
+    ingest: (upload: HashedUpload, declared: DeclaredUpload, actor: Actor) => deps.writes.track(() => ingest(upload, declared, actor)),
   };
 }
 

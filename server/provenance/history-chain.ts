@@ -14,12 +14,27 @@ export interface HistoryChange {
   received?: string;
 }
 
+/**
+ * The authenticated author of an entry, as they were when it was written. Entries from before
+ * accounts have none: their `actor` is a name the client declared, not verified.
+ */
+export interface HistoryAccount {
+  /** The account's id; absent for a script run on the server (the demo seed). */
+  id?: string;
+  email?: string;
+  name: string;
+  via: 'session' | 'token' | 'script';
+  tokenName?: string;
+}
+
 export interface HistoryEntryBody {
   imageId: string;
   /** 0 for the 'created' entry, then one more per entry. */
   seq: number;
   type: HistoryEntryType;
+  /** The display name shown for the entry (declared by the client before accounts existed). */
   actor: string;
+  account?: HistoryAccount;
   at: Date;
   changes: HistoryChange[];
   reason?: string;
@@ -96,6 +111,8 @@ export function hashEntry(entry: HashableEntry): string {
     seq: entry.seq,
     type: entry.type,
     actor: entry.actor,
+    // Left out of the hashed text when absent, so entries written before accounts hash as they did.
+    account: entry.account ?? undefined,
     at: entry.at,
     changes: entry.changes.map((change) => ({ field: change.field, from: change.from ?? null, to: change.to ?? null })),
     reason: entry.reason ?? undefined,

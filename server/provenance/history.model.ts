@@ -7,6 +7,10 @@ const historyEntrySchema = new Schema(
     seq: { type: Number, required: true },
     type: { type: String, required: true },
     actor: { type: String, required: true },
+    account: {
+      type: new Schema({ id: String, email: String, name: { type: String, required: true }, via: { type: String, required: true }, tokenName: String }, { _id: false }),
+      default: undefined,
+    },
     at: { type: Date, required: true },
     changes: { type: [Schema.Types.Mixed], default: [] },
     reason: String,

@@ -1,7 +1,8 @@
 // Appends to and reads each image's hash-chained change log (entries in history.model.ts,
 // hashing and verification in history-chain.ts).
 import mongoose from 'mongoose';
-import { hashEntry, verifyChain, type HistoryChange, type HistoryEntryType } from './history-chain';
+import type { Actor } from '../accounts/principal';
+import { hashEntry, verifyChain, type HistoryAccount, type HistoryChange, type HistoryEntryType } from './history-chain';
 import type { HistoryEntryRecord } from './history.model';
 import type { HistoryRepository } from './history.repository';
 
@@ -9,7 +10,7 @@ type ObjectId = mongoose.Types.ObjectId;
 
 export interface NewHistoryEntry {
   type: HistoryEntryType;
-  actor: string;
+  actor: Actor;
   changes: HistoryChange[];
   reason?: string;
 }
@@ -18,6 +19,10 @@ export interface HistoryEntryView {
   seq: number;
   type: string;
   actor: string;
+  /** Absent on entries written before accounts: their actor is a declared, unverified name. */
+  account?: HistoryAccount;
+  /** 'declared': a name the client gave before accounts existed, not verified. */
+  identity: 'account' | 'script' | 'declared';
   at: Date;
   changes: HistoryChange[];
   reason?: string;
@@ -28,12 +33,13 @@ export interface HistoryEntryView {
 const APPEND_ATTEMPTS = 5;
 
 /** The entry body as hashed: exactly the fields stored, in a fixed shape. */
-function bodyOf(entry: Pick<HistoryEntryRecord, 'image' | 'seq' | 'type' | 'actor' | 'at' | 'changes' | 'reason' | 'prevHash'>) {
+function bodyOf(entry: Pick<HistoryEntryRecord, 'image' | 'seq' | 'type' | 'actor' | 'account' | 'at' | 'changes' | 'reason' | 'prevHash'>) {
   return {
     imageId: String(entry.image),
     seq: entry.seq,
     type: entry.type as HistoryEntryType,
     actor: entry.actor,
+    account: accountOf(entry.account),
     at: entry.at,
     changes: entry.changes as HistoryChange[],
     reason: entry.reason ?? undefined,
@@ -50,7 +56,8 @@ export function createHistoryService({ repository }: { repository: HistoryReposi
         image: imageId,
         seq: last ? last.seq + 1 : 0,
         type: entry.type,
-        actor: entry.actor,
+        actor: entry.actor.name,
+        account: historyAccountOf(entry.actor),
         at: new Date(),
         changes: entry.changes.map((change) => ({
           field: change.field,
@@ -89,11 +96,27 @@ export function createHistoryService({ repository }: { repository: HistoryReposi
   return { append, list, removeAll, removeOrphans };
 }
 
+/** The stored account of an entry, without the fields a database adds or leaves empty. */
+function accountOf(stored: HistoryEntryRecord['account']): HistoryAccount | undefined {
+  if (!stored) return undefined;
+  const account: HistoryAccount = { name: stored.name, via: stored.via as HistoryAccount['via'] };
+  if (stored.id) account.id = stored.id;
+  if (stored.email) account.email = stored.email;
+  if (stored.tokenName) account.tokenName = stored.tokenName;
+  return account;
+}
+
+function historyAccountOf(actor: Actor): HistoryAccount {
+  return accountOf({ id: actor.accountId, email: actor.email, name: actor.name, via: actor.via, tokenName: actor.tokenName })!;
+}
+
 function toView(entry: HistoryEntryRecord): HistoryEntryView {
   return {
     seq: entry.seq,
     type: entry.type,
     actor: entry.actor,
+    account: accountOf(entry.account),
+    identity: !entry.account ? 'declared' : entry.account.via === 'script' ? 'script' : 'account',
     at: entry.at,
     changes: entry.changes as HistoryChange[],
     reason: entry.reason ?? undefined,

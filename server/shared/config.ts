@@ -29,6 +29,15 @@ const schema = z.object({
   // Content Credentials: the trust list is a local PEM file, never fetched at run time.
   C2PA_TRUST_ANCHORS: z.string().min(1).optional(),
   C2PA_FETCH_REMOTE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  // Accounts, sessions and limits (server/accounts/).
+  PUBLIC_GALLERY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: positiveInt(120),
+  LOGIN_ATTEMPTS_PER_ACCOUNT: positiveInt(5),
+  LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt(20),
+  LOGIN_WINDOW_SECONDS: positiveInt(60),
+  ANONYMOUS_LOOKUPS_PER_MINUTE: positiveInt(10),
 });
 
 /** The PEM trust anchors in a file, or a message saying what is wrong with it. */
@@ -56,6 +65,19 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Content Credentials: trust anchors (PEM) the signer must chain to, and whether remote manifests are fetched. */
   c2pa: { trustAnchorsPem?: string; fetchRemote: boolean };
+  accounts: AccountsConfig;
+}
+
+export interface AccountsConfig {
+  /** Whether anonymous visitors may browse (gallery, image and article pages, /check). */
+  publicGallery: boolean;
+  /** Express's "trust proxy": which proxies' X-Forwarded-* to believe (secure cookies, client address). */
+  trustProxy: string;
+  /** Unset: a secret made once and kept in the database, shared by every app instance. */
+  sessionSecret?: string;
+  sessionIdleMinutes: number;
+  loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
+  anonymousRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +109,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ffmpeg: { ffmpegPath: value.FFMPEG_PATH, ffprobePath: value.FFPROBE_PATH },
     logLevel: value.LOG_LEVEL,
     c2pa: { ...(anchors ? { trustAnchorsPem: anchors.pem } : {}), fetchRemote: value.C2PA_FETCH_REMOTE === 'true' },
+    accounts: {
+      publicGallery: value.PUBLIC_GALLERY === 'true',
+      trustProxy: value.TRUST_PROXY,
+      sessionSecret: value.SESSION_SECRET,
+      sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
+      loginThrottle: { perAccount: value.LOGIN_ATTEMPTS_PER_ACCOUNT, perAddress: value.LOGIN_ATTEMPTS_PER_ADDRESS, windowSeconds: value.LOGIN_WINDOW_SECONDS },
+      anonymousRequestsPerMinute: value.ANONYMOUS_LOOKUPS_PER_MINUTE,
+    },
   };
 }

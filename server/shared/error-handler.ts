@@ -4,7 +4,7 @@
 // so a bad request is a 4xx logged at warn in one line, and 500 is kept for the archive's own faults.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import multer from 'multer';
-import { AppError, BadRequestError, ClientClosedError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, normalizeError } from './errors';
+import { AppError, BadRequestError, ClientClosedError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, UnsupportedMediaTypeError, normalizeError } from './errors';
 import type { ClientErrorSummary } from './http-logging';
 import type { Logger } from './logger';
 
@@ -97,8 +97,26 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
   next(new NotFoundError('There is nothing at this address.'));
 };
 
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function drained(req: Request): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
+}
+
+const PAGE_TITLES: Record<number, string> = { 401: 'Sign-in needed', 403: 'Not allowed', 404: 'Not found', 429: 'Too many attempts' };
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (rawError, req, res, _next) => {
+  return async (rawError, req, res, _next) => {
     const error = toAppError(rawError);
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
     if (error.status >= 500) logger.error(`${req.method} ${req.originalUrl} failed`, error.cause ?? error);
@@ -109,11 +127,20 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       if (!res.writableEnded) res.end();
       return;
     }
+    // A request refused before its body was read (an upload without credentials): a body of
+    // reasonable size is drained first, so the client can finish sending and read the answer
+    // instead of a broken pipe.
+    if (!req.complete && Number(req.get('content-length') ?? Infinity) <= DRAIN_LIMIT_BYTES) {
+      await drained(req);
+      if (res.headersSent) return;
+    }
     res.status(error.status);
+    if (error instanceof TooManyRequestsError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Bearer realm="provenance-archive"');
     if (wantsJson(req)) {
       res.json({ error: { code: error.code, message, ...(requestId ? { requestId } : {}), ...(error.expose && error.details ? { details: error.details } : {}) } });
       return;
     }
-    res.render('error.njk', { status: error.status, code: error.code, message, requestId, title: error.status === 404 ? 'Not found' : 'Error' });
+    res.render('error.njk', { status: error.status, code: error.code, message, requestId, title: PAGE_TITLES[error.status] ?? 'Error', signIn: error.status === 401 || error.status === 403 });
   };
 }

@@ -32,6 +32,27 @@ export class BadRequestError extends AppError {
   }
 }
 
+export class UnauthorizedError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(401, options?.code ?? 'unauthorized', message, true, options);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, options?: AppErrorOptions & { code?: string }) {
+    super(403, options?.code ?? 'forbidden', message, true, options);
+  }
+}
+
+/** `retryAfterSeconds` becomes the response's Retry-After header. */
+export class TooManyRequestsError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: AppErrorOptions & { code?: string }) {
+    super(429, options?.code ?? 'too_many_requests', message, true, { ...options, details: { ...options?.details, retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message = 'Not found', options?: AppErrorOptions & { code?: string }) {
     super(404, options?.code ?? 'not_found', message, true, options);

@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Actor } from '../accounts/principal';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
 import sharp from 'sharp';
@@ -211,7 +212,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function storeNew(
     upload: HashedUpload,
     declared: DeclaredUpload,
-    actor: string,
+    actor: Actor,
     format: VideoFormat,
     addUse: (image: ImageRecord) => Promise<ImageRecord>,
   ): Promise<{ outcome: 'created' | 'existing'; image: ImageRecord }> {

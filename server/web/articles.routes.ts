@@ -2,14 +2,14 @@
 // form that records an image the article printed or described without the archive holding its file.
 import { Router } from 'express';
 import { loadArticleList, loadArticlePage } from './articles.page';
-import { actorOf } from '../shared/actor';
+import { actorOf } from '../accounts/principal';
 import { toAppError } from '../shared/error-handler';
 import type { ArticlesService } from '../articles/articles.service';
 import { readDescribedImage, type DescribedImagesService } from '../articles/described-images.service';
 
 function formValues(body: Record<string, unknown>): Record<string, string> {
   const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-  return { printedLine: text('printedLine'), description: text('description'), sourceUrl: text('sourceUrl'), actor: text('actor') };
+  return { printedLine: text('printedLine'), description: text('description'), sourceUrl: text('sourceUrl') };
 }
 
 export function createArticlesRouter({ articles, describedImages }: { articles: ArticlesService; describedImages: DescribedImagesService }): Router {

@@ -1,6 +1,7 @@
 // The image page and its edit form (POST, then redirect back: a reload never re-submits).
 import { Router } from 'express';
-import { actorOf } from '../shared/actor';
+import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
+import { actorOf, principalOf } from '../accounts/principal';
 import { NotFoundError } from '../shared/errors';
 import { toAppError } from '../shared/error-handler';
 import { readImagePatch } from '../images/images.service';
@@ -24,7 +25,7 @@ export function createImagePageRouter(deps: ImagePageDeps): Router {
   router.get('/images/:id', async (req, res) => {
     // ?t= opens a video at a frame (the links from a still's page and from lookups).
     const startAt = typeof req.query.t === 'string' && /^\d{1,5}(\.\d{1,3})?$/.test(req.query.t) ? Number(req.query.t) : undefined;
-    const page = await loadImagePage(deps, req.params.id, undefined, startAt);
+    const page = await loadImagePage(deps, req.params.id, principalOf(req), undefined, startAt);
     res.render('image.njk', { nav: 'gallery', title: page.image.caption || 'Image', saved: req.query.saved === '1', ...page });
   });
 
@@ -32,12 +33,13 @@ export function createImagePageRouter(deps: ImagePageDeps): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       const patch = readImagePatch(patchBodyOf(body));
+      if (touchesVerificationStatus(patch)) requireCapability(principalOf(req), 'setVerificationStatus');
       await deps.images.update(req.params.id, patch, actorOf(req));
     } catch (rawError) {
       const error = toAppError(rawError);
       // A refused edit is shown beside the form with what was typed; anything else is a real failure.
       if (error.status !== 400 || !error.expose) throw rawError;
-      const page = await loadImagePage(deps, req.params.id, body);
+      const page = await loadImagePage(deps, req.params.id, principalOf(req), body);
       const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
       res.status(400).render('image.njk', { nav: 'gallery', title: page.image.caption || 'Image', editError: { message: error.message, field }, ...page });
       return;

@@ -258,7 +258,7 @@ export function provenanceChain(image: ImageRecord, articles: Map<string, Articl
       title: CHANGE_TITLES[entry.type] ?? entry.type,
       when: formatDateTime(entry.at),
       whenIso: isoString(entry.at),
-      who: entry.actor,
+      who: entry.identity === 'declared' ? `${entry.actor} (declared, not verified)` : entry.account?.via === 'token' && entry.account.tokenName ? `${entry.actor} (token “${entry.account.tokenName}”)` : entry.actor,
       rows: [],
       note: entry.reason ? `Reason: ${entry.reason}` : undefined,
       changes: (entry.changes ?? []).map((change) => ({
@@ -323,7 +323,6 @@ export interface EditFormView {
   statusNote: string;
   evidenceUrl: string;
   reason: string;
-  actor: string;
   statuses: Array<{ value: string; label: string; selected: boolean }>;
 }
 
@@ -337,7 +336,6 @@ export function editFormView(image: Pick<ImageRecord, 'declared' | 'status'>, su
     statusNote: pick('statusNote', image.status?.note),
     evidenceUrl: pick('evidenceUrl', image.status?.evidenceUrl),
     reason: pick('reason', ''),
-    actor: pick('actor', ''),
     statuses: VERIFICATION_STATUSES.map((value) => ({ value, label: statusBadge(value).label, selected: value === status })),
   };
 }
@@ -381,6 +379,8 @@ export interface ImagePageView {
   statusNote?: string;
   statusEvidence?: string;
   statusBy?: string;
+  /** False when the status was set before accounts: setBy is then a declared, unverified name. */
+  statusByAccount: boolean;
   statusAt?: string;
   createdAt?: string;
   sha256: string;
@@ -415,6 +415,7 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     statusNote: image.status?.note ?? undefined,
     statusEvidence: safeHref(image.status?.evidenceUrl),
     statusBy: image.status?.setBy ?? undefined,
+    statusByAccount: Boolean(image.status?.setById),
     statusAt: formatDateTime(image.status?.setAt),
     createdAt: formatDateTime(image.createdAt),
     sha256: image.sha256,

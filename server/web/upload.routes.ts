@@ -8,7 +8,7 @@ import { readDeclaredUpload, type DeclaredUpload } from '../images/declared';
 import type { ImageService } from '../images/images.service';
 import { removeQuietly, type UploadPaths } from '../images/storage';
 import { createUploadMiddleware, uploadedFiles, type UploadLimits } from '../images/upload';
-import { actorOf } from '../shared/actor';
+import { actorOf } from '../accounts/principal';
 import { toAppError } from '../shared/error-handler';
 import { describedNotice, uploadFormValues, uploadResultView, uploadValuesForDescribed, type UploadOutcome } from './upload.view';
 

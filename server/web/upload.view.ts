@@ -56,7 +56,6 @@ export const UPLOAD_FORM_FIELDS = [
   'articlePublisher',
   'articlePublishedAt',
   'describedImage',
-  'actor',
 ] as const;
 
 export function uploadFormValues(body: Record<string, unknown> | undefined): Record<string, string> {

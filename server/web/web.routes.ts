@@ -52,8 +52,10 @@ export function createWebRouter(deps: WebDeps): Router {
 
   router.get('/', async (req, res) => {
     const query = parseGalleryQuery(req.query as Record<string, unknown>);
-    const page = await galleryPages.get(galleryQueryString(query), async () =>
-      renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', ...(await loadGalleryPage(deps, query)) }),
+    // The page differs by role only (its navigation), never by person: one cached copy per role.
+    const viewer = res.locals.viewer as { role: string };
+    const page = await galleryPages.get(`${viewer.role}|${galleryQueryString(query)}`, async () =>
+      renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', viewer, ...(await loadGalleryPage(deps, query)) }),
     );
     sendPage(req, res, page);
   });

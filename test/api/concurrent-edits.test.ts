@@ -1,7 +1,6 @@
 // Two editors changing one record at the same moment: nothing is lost without anyone knowing.
 // Edits of different fields both land; edits of the same field give one winner and one 409.
 import { expect } from 'chai';
-import request from 'supertest';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 describe('concurrent edits of one image', () => {
@@ -16,11 +15,11 @@ describe('concurrent edits of one image', () => {
   beforeEach(resetDatabase);
 
   async function stored(): Promise<string> {
-    const response = await request(app.url).post('/api/images').field('caption', 'First caption').field('credit', 'Office of the President of Ukraine').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const response = await app.as('verifier').post('/api/images').field('caption', 'First caption').field('credit', 'Office of the President of Ukraine').attach('image', fixture('DSCN0010.jpg')).expect(201);
     return response.body.id as string;
   }
 
-  const patch = (id: string, body: object) => request(app.url).patch(`/api/images/${id}`).set('X-Archive-User', 'desk').send(body);
+  const patch = (id: string, body: object) => app.as('verifier').patch(`/api/images/${id}`).send(body);
 
   it('applies both when they change different fields, each in the history', async () => {
     const id = await stored();
@@ -30,11 +29,11 @@ describe('concurrent edits of one image', () => {
         patch(id, { credit: `Credit ${round}`, reason: 'credit fixed' }),
       ]);
       expect([caption.status, credit.status]).to.deep.equal([200, 200]);
-      const image = await request(app.url).get(`/api/images/${id}`).expect(200);
+      const image = await app.as('verifier').get(`/api/images/${id}`).expect(200);
       expect(image.body.declared.caption).to.equal(`Caption ${round}`);
       expect(image.body.declared.credit).to.equal(`Credit ${round}`);
     }
-    const history = await request(app.url).get(`/api/images/${id}/history`).expect(200);
+    const history = await app.as('verifier').get(`/api/images/${id}/history`).expect(200);
     expect(history.body.chainValid).to.equal(true);
     expect(history.body.entries.filter((entry: { type: string }) => entry.type === 'edited')).to.have.length(10);
   });
@@ -53,11 +52,11 @@ describe('concurrent edits of one image', () => {
         conflicts++;
         expect(loser.body.error.message).to.match(/caption.*at the same moment/);
         const winner = responses.find((response) => response.status === 200)!;
-        const image = await request(app.url).get(`/api/images/${id}`).expect(200);
+        const image = await app.as('verifier').get(`/api/images/${id}`).expect(200);
         expect(image.body.declared.caption).to.equal(winner.body.declared.caption);
       }
     }
-    const history = await request(app.url).get(`/api/images/${id}/history`).expect(200);
+    const history = await app.as('verifier').get(`/api/images/${id}/history`).expect(200);
     const edits = history.body.entries.filter((entry: { type: string }) => entry.type === 'edited');
     // Every 200 is one history entry; every 409 is none.
     expect(edits).to.have.length(10 - conflicts);

@@ -5,16 +5,16 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startArchiveProcess } from '../support/archive-process';
+import { startArchiveProcess, tokenThroughCli } from '../support/archive-process';
 import { FIXTURES } from '../support/ground-truth';
 
 const UPLOADS = ['DSCN0010.jpg', 'Canon_40D.jpg', 'cloud.jpg', 'earth_apollo17.jpg', 'C.jpg', 'mars.webp', 'IMG_20180725_163423-1.png', 'issue-metadata-extractor-65.jpg', 'Bush-dog.jpg', 'landscape_3.jpg'];
 
-async function upload(url: string, name: string): Promise<number> {
+async function upload(url: string, name: string, token: string): Promise<number> {
   const form = new FormData();
   form.set('credit', 'Crash Test/Agency');
   form.set('image', await openAsBlob(path.join(FIXTURES, name)), name);
-  const response = await fetch(`${url}/api/images`, { method: 'POST', body: form });
+  const response = await fetch(`${url}/api/images`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
   return response.status;
 }
@@ -34,7 +34,10 @@ describe('a crash during ingest', function () {
     it(`leaves a consistent archive after SIGKILL mid-upload (round ${round})`, async () => {
       const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
       const first = await startArchiveProcess(env);
-      const inFlight = UPLOADS.map((name) => upload(first.url, name).catch(() => 0));
+      // Made with the CLI while the archive runs (it joins the archive's database).
+      const token = await tokenThroughCli(env, 'editor');
+      const auth = { headers: { Authorization: `Bearer ${token}` } };
+      const inFlight = UPLOADS.map((name) => upload(first.url, name, token).catch(() => 0));
       // Somewhere in the middle of the batch: files are being written, derivatives made, records inserted.
       await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 1200));
       first.child.kill('SIGKILL');
@@ -43,14 +46,14 @@ describe('a crash during ingest', function () {
 
       const second = await startArchiveProcess(env);
       try {
-        const list = await (await fetch(`${second.url}/api/images?limit=100`)).json();
+        const list = await (await fetch(`${second.url}/api/images?limit=100`, auth)).json();
         // Every upload acknowledged with 201/200 before the kill is there.
         expect(list.total).to.be.at.least(statuses.filter((status) => status === 201).length);
         const referenced = new Set<string>();
         for (const item of list.items as Array<{ id: string }>) {
-          const image = await (await fetch(`${second.url}/api/images/${item.id}`)).json();
+          const image = await (await fetch(`${second.url}/api/images/${item.id}`, auth)).json();
           for (const url of [image.original.url, image.derivatives.thumbnail.url, image.derivatives.display.url]) {
-            const response = await fetch(`${second.url}${url}`);
+            const response = await fetch(`${second.url}${url}`, auth);
             await response.arrayBuffer();
             expect(response.status, `${url} of ${item.id}`).to.equal(200);
             referenced.add(path.basename(url));

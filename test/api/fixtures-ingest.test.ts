@@ -28,7 +28,7 @@ describe('every fixture through POST /api/images', function () {
     await resetDatabase();
     app = await startTestApp();
     for (const name of fixtureNames) {
-      responses.set(name, await request(app.url).post('/api/images').attach('image', fixture(name)));
+      responses.set(name, await app.as('verifier').post('/api/images').attach('image', fixture(name)));
     }
   });
   after(async () => {
@@ -72,7 +72,7 @@ describe('every fixture through POST /api/images', function () {
     const landscapes = fixtureNames.filter((name) => name.startsWith('landscape_'));
     expect(landscapes).to.have.length(8);
     for (const name of landscapes) expect(responses.get(name)!.body.file).to.include({ width: 600, height: 450 });
-    const lookup = await request(app.url).post('/api/lookup').attach('image', fixture('landscape_1.jpg')).expect(200);
+    const lookup = await app.as('verifier').post('/api/lookup').attach('image', fixture('landscape_1.jpg')).expect(200);
     const matched = lookup.body.matches.map((match: { imageId: string }) => match.imageId).sort();
     expect(matched).to.deep.equal(landscapes.map((name) => responses.get(name)!.body.id).sort());
     expect(lookup.body.matches[0]).to.include({ imageId: responses.get('landscape_1.jpg')!.body.id, kind: 'exact' });

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
-import request from 'supertest';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 interface FindingJson {
@@ -47,10 +46,10 @@ describe('forensic findings over HTTP', function () {
   });
 
   async function upload(file: string, fields: Record<string, string> = {}) {
-    let req = request(app.url).post('/api/images');
+    let req = app.as('editor').post('/api/images');
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
     const response = await req.attach('image', file).expect(201);
-    const report = await request(app.url).get(`/api/images/${response.body.id}/provenance`).expect(200);
+    const report = await app.as('editor').get(`/api/images/${response.body.id}/provenance`).expect(200);
     return { image: response.body, findings: report.body.findings as FindingJson[] };
   }
 
@@ -75,7 +74,7 @@ describe('forensic findings over HTTP', function () {
     expect(thumbnail!.severity).to.equal('notice');
     expect(thumbnail!.message).to.contain('a hint, not proof');
     expect(thumbnail!.evidence[0]!.distance).to.be.at.least(20);
-    const page = await request(app.url).get(`/images/${edited.image.id}`).expect(200);
+    const page = await app.as('editor').get(`/images/${edited.image.id}`).expect(200);
     expect(page.text).to.contain('embedded EXIF thumbnail shows a different picture');
   });
 
@@ -98,7 +97,7 @@ describe('forensic findings over HTTP', function () {
       expect(Math.abs(image.jpegQuality.quality - quality)).to.be.at.most(3);
       expect(image.jpegQuality.knownSource).to.equal(`libjpeg (IJG standard tables) at quality ${quality}`);
       expect(findings.find((finding) => finding.code === 'file.jpeg_quality')?.message).to.contain(`about quality ${image.jpegQuality.quality}`);
-      const page = await request(app.url).get(`/images/${image.id}`).expect(200);
+      const page = await app.as('editor').get(`/images/${image.id}`).expect(200);
       expect(page.text).to.match(new RegExp(`<dt>JPEG quality</dt>\\s*<dd>${image.jpegQuality.quality} – libjpeg`));
     });
   }
@@ -166,7 +165,7 @@ describe('forensic findings over HTTP', function () {
     expect(zone?.severity).to.equal('notice');
     expect(zone?.message).to.contain('(+02:00) is 6.9 hours from the local time at the recorded GPS position');
 
-    const page = await request(app.url).get(`/images/${image.id}`).expect(200);
+    const page = await app.as('editor').get(`/images/${image.id}`).expect(200);
     expect(page.text).to.contain('6.9 hours from the local time');
   });
 
@@ -181,11 +180,11 @@ describe('forensic findings over HTTP', function () {
   it('the check page shows the forensic findings for a file that is looked up, not stored', async () => {
     const file = path.join(scratch, 'lookup.jpg');
     await writeFile(file, await sharp(await picture(800, 600)).jpeg({ quality: 75 }).toBuffer());
-    const api = await request(app.url).post('/api/lookup').attach('image', file).expect(200);
+    const api = await app.as('editor').post('/api/lookup').attach('image', file).expect(200);
     expect(api.body.jpegQuality).to.include({ quality: 75, exact: true });
-    const page = await request(app.url).post('/check').attach('image', file).expect(200);
+    const page = await app.as('editor').post('/check').attach('image', file).expect(200);
     expect(page.text).to.contain('The JPEG was last compressed at about quality 75 on the IJG scale');
-    const list = await request(app.url).get('/api/images').expect(200);
+    const list = await app.as('editor').get('/api/images').expect(200);
     expect(list.body.items ?? list.body).to.have.length(0);
   });
 });

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import request from 'supertest';
 import { ImageModel } from '../../server/images/image.model';
 import { emptyUploads, filesUnder, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
@@ -33,7 +32,7 @@ describe('ingest API (POST /api/images)', () => {
   }
 
   it('stores a JPEG with its derivatives and returns 201 with an id', async () => {
-    const response = await request(app.url)
+    const response = await app.as('verifier')
       .post('/api/images')
       .field('caption', 'A test picture')
       .field('credit', 'Jane Doe/AFP via Getty Images')
@@ -55,10 +54,10 @@ describe('ingest API (POST /api/images)', () => {
   });
 
   it('stores an identical file only once and records the second upload as a new use', async () => {
-    const first = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const first = await app.as('verifier').post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
     const before = await storedFiles();
     const runAgain = () =>
-      request(app.url)
+      app.as('verifier')
         .post('/api/images')
         .field('printedLine', 'The same picture, run again (AP Photo/John Smith)')
         .field('articleHeadline', 'Another story')
@@ -81,7 +80,7 @@ describe('ingest API (POST /api/images)', () => {
 
   it('splits the seed article printed lines into caption and credit', async () => {
     const line = 'The passport belonging to a captured North Korean soldier (Telegram/Volodymyr Zelensky)';
-    const response = await request(app.url)
+    const response = await app.as('verifier')
       .post('/api/images')
       .field('printedLine', line)
       .field('articleHeadline', 'What happened to the North Korean troops fighting Ukraine on the frontline?')
@@ -105,7 +104,7 @@ describe('ingest API (POST /api/images)', () => {
     it('refuses a text file named .jpg with 415', async () => {
       const fake = path.join(scratch, 'holiday.jpg');
       await writeFile(fake, 'This is not a picture, whatever its name says.\n');
-      const response = await request(app.url).post('/api/images').attach('image', fake, { contentType: 'image/jpeg' }).expect(415);
+      const response = await app.as('verifier').post('/api/images').attach('image', fake, { contentType: 'image/jpeg' }).expect(415);
       expect(response.body.error.code).to.equal('unsupported_type');
       expect(response.body.error.message).to.match(/not an image/i);
       await expectNothingStored();
@@ -118,7 +117,7 @@ describe('ingest API (POST /api/images)', () => {
       png.writeUInt32BE(50_000, 20);
       const bomb = path.join(scratch, 'bomb.png');
       await writeFile(bomb, png);
-      const response = await request(app.url).post('/api/images').attach('image', bomb).expect(413);
+      const response = await app.as('verifier').post('/api/images').attach('image', bomb).expect(413);
       expect(response.body.error.message).to.match(/megapixels/);
       await expectNothingStored();
     });
@@ -127,7 +126,7 @@ describe('ingest API (POST /api/images)', () => {
       const whole = await readFile(fixture('Canon_40D.jpg'));
       const truncated = path.join(scratch, 'truncated.jpg');
       await writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
-      const response = await request(app.url).post('/api/images').attach('image', truncated).expect(422);
+      const response = await app.as('verifier').post('/api/images').attach('image', truncated).expect(422);
       expect(response.body.error.message).to.be.a('string').with.length.greaterThan(0);
       await expectNothingStored();
     });
@@ -135,19 +134,19 @@ describe('ingest API (POST /api/images)', () => {
     it('refuses an empty file with 400', async () => {
       const empty = path.join(scratch, 'empty.jpg');
       await writeFile(empty, '');
-      const response = await request(app.url).post('/api/images').attach('image', empty).expect(400);
+      const response = await app.as('verifier').post('/api/images').attach('image', empty).expect(400);
       expect(response.body.error.code).to.equal('empty_file');
       await expectNothingStored();
     });
 
     it('refuses a request without a file with 400', async () => {
-      const response = await request(app.url).post('/api/images').field('caption', 'no file here').expect(400);
+      const response = await app.as('verifier').post('/api/images').field('caption', 'no file here').expect(400);
       expect(response.body.error.code).to.equal('missing_file');
       await expectNothingStored();
     });
 
     it('refuses a file in an unexpected field with 400', async () => {
-      const response = await request(app.url).post('/api/images').attach('photo', fixture('IPTC.jpg')).expect(400);
+      const response = await app.as('verifier').post('/api/images').attach('photo', fixture('IPTC.jpg')).expect(400);
       expect(response.body.error.message).to.include('"photo"');
       await expectNothingStored();
     });
@@ -157,13 +156,13 @@ describe('ingest API (POST /api/images)', () => {
       const copy = Buffer.alloc(3 * 1024 * 1024, 0);
       (await readFile(fixture('Canon_40D.jpg'))).copy(copy);
       await writeFile(big, copy);
-      const response = await request(app.url).post('/api/images').attach('image', big).expect(413);
+      const response = await app.as('verifier').post('/api/images').attach('image', big).expect(413);
       expect(response.body.error.code).to.equal('file_too_large');
       await expectNothingStored();
     });
 
     it('refuses a source URL that is not http(s) with 400', async () => {
-      const response = await request(app.url).post('/api/images').field('sourceUrl', 'javascript:alert(1)').attach('image', fixture('IPTC.jpg')).expect(400);
+      const response = await app.as('verifier').post('/api/images').field('sourceUrl', 'javascript:alert(1)').attach('image', fixture('IPTC.jpg')).expect(400);
       expect(response.body.error.message).to.include('sourceUrl');
       await expectNothingStored();
     });
@@ -173,7 +172,7 @@ describe('ingest API (POST /api/images)', () => {
     const scratch = await import('node:fs/promises').then((fs) => fs.mkdtemp(path.join(os.tmpdir(), 'ingest-multi-')));
     const fake = path.join(scratch, 'fake.png');
     await writeFile(fake, '%PDF-1.4 not an image');
-    const response = await request(app.url)
+    const response = await app.as('verifier')
       .post('/api/images')
       .field('credit', 'Supplied')
       .attach('images', fixture('IPTC.jpg'))
@@ -188,10 +187,10 @@ describe('ingest API (POST /api/images)', () => {
   });
 
   it('accepts the iPhone HEIC photo end to end', async () => {
-    const response = await request(app.url).post('/api/images').attach('image', fixture('heic-iphone7.heic')).expect(201);
+    const response = await app.as('verifier').post('/api/images').attach('image', fixture('heic-iphone7.heic')).expect(201);
     expect(response.body.file.format).to.equal('heif');
     expect(response.body.embedded.make).to.equal('Apple');
-    const thumbnail = await request(app.url).get(response.body.derivatives.thumbnail.url).expect(200);
+    const thumbnail = await app.as('verifier').get(response.body.derivatives.thumbnail.url).expect(200);
     const meta = await sharp(thumbnail.body as Buffer).metadata();
     expect(meta.format).to.equal('webp');
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).to.be.at.most(400);
@@ -201,7 +200,7 @@ describe('ingest API (POST /api/images)', () => {
     const scratch = await import('node:fs/promises').then((fs) => fs.mkdtemp(path.join(os.tmpdir(), 'ingest-name-')));
     const disguised = path.join(scratch, 'photo.jpg');
     await copyFile(fixture('libpng-test.png'), disguised);
-    const response = await request(app.url).post('/api/images').attach('image', disguised, { contentType: 'image/jpeg' }).expect(201);
+    const response = await app.as('verifier').post('/api/images').attach('image', disguised, { contentType: 'image/jpeg' }).expect(201);
     expect(response.body.file.format).to.equal('png');
     expect(response.body.original.url).to.match(/\.png$/);
   });

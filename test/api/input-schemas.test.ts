@@ -1,7 +1,6 @@
 // Every input is parsed by its schema: operators smuggled into JSON or a query string are refused
 // with a 400 that names the field, and the OpenAPI document shows the same limits.
 import { expect } from 'chai';
-import request from 'supertest';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 describe('input schemas over HTTP', () => {
@@ -11,48 +10,48 @@ describe('input schemas over HTTP', () => {
   before(async () => {
     app = await startTestApp();
     await resetDatabase();
-    id = (await request(app.url).post('/api/images').field('caption', 'A caption').attach('image', fixture('DSCN0010.jpg')).expect(201)).body.id;
+    id = (await app.as('editor').post('/api/images').field('caption', 'A caption').attach('image', fixture('DSCN0010.jpg')).expect(201)).body.id;
   });
   after(async () => {
     await app.close();
   });
 
   it('refuses a PATCH whose field carries an operator, and changes nothing', async () => {
-    const refused = await request(app.url).patch(`/api/images/${id}`).send({ caption: { $ne: null }, reason: 'x' }).expect(400);
+    const refused = await app.as('editor').patch(`/api/images/${id}`).send({ caption: { $ne: null }, reason: 'x' }).expect(400);
     expect(refused.body.error.message).to.equal('The field "caption" must be text.');
     expect(refused.body.error.details.field).to.equal('caption');
-    const image = await request(app.url).get(`/api/images/${id}`).expect(200);
+    const image = await app.as('editor').get(`/api/images/${id}`).expect(200);
     expect(image.body.declared.caption).to.equal('A caption');
   });
 
   it('refuses a PATCH with a field it does not know, naming the editable ones', async () => {
-    const refused = await request(app.url).patch(`/api/images/${id}`).send({ sha256: 'f'.repeat(64), reason: 'x' }).expect(400);
+    const refused = await app.as('editor').patch(`/api/images/${id}`).send({ sha256: 'f'.repeat(64), reason: 'x' }).expect(400);
     expect(refused.body.error.message).to.match(/^Unknown field\(s\): sha256\. Editable: caption, credit/);
   });
 
   it('refuses a gallery parameter given twice, and ignores bracketed operator keys', async () => {
-    const twice = await request(app.url).get('/api/images?status=verified&status=disputed').expect(400);
+    const twice = await app.as('editor').get('/api/images?status=verified&status=disputed').expect(400);
     expect(twice.body.error.message).to.equal('The parameter "status" must be given once.');
     // Express's simple query parser keeps "credit[$ne]" as a plain, unknown key: it filters nothing.
-    const listed = await request(app.url).get('/api/images?credit[$ne]=x').expect(200);
+    const listed = await app.as('editor').get('/api/images?credit[$ne]=x').expect(200);
     expect(listed.body.total).to.equal(1);
   });
 
   it('refuses upload fields that are not text, before any file is stored', async () => {
-    const refused = await request(app.url).post('/api/images').field('credit', 'One').field('credit', 'Two').attach('image', fixture('Canon_40D.jpg')).expect(400);
+    const refused = await app.as('editor').post('/api/images').field('credit', 'One').field('credit', 'Two').attach('image', fixture('Canon_40D.jpg')).expect(400);
     expect(refused.body.error.message).to.equal('The field "credit" must be text.');
-    expect((await request(app.url).get('/api/images').expect(200)).body.total).to.equal(1);
+    expect((await app.as('editor').get('/api/images').expect(200)).body.total).to.equal(1);
   });
 
   it('describes the same limits in the OpenAPI document as the schemas enforce', async () => {
-    const document = (await request(app.url).get('/api/openapi.json').expect(200)).body;
+    const document = (await app.as('editor').get('/api/openapi.json').expect(200)).body;
     const patch = document.paths['/api/images/{id}'].patch.requestBody.content['application/json'].schema;
     expect(patch.required).to.deep.equal(['reason']);
     expect(patch.properties.credit.anyOf).to.deep.include({ type: 'string', maxLength: 500 });
     expect(patch.additionalProperties).to.equal(false);
     const limit = document.paths['/api/images'].get.parameters.find((parameter: { name: string }) => parameter.name === 'limit');
     expect(limit.schema).to.include({ type: 'integer', minimum: 1, maximum: 100 });
-    const tooLong = await request(app.url).patch(`/api/images/${id}`).send({ credit: 'x'.repeat(501), reason: 'x' }).expect(400);
+    const tooLong = await app.as('editor').patch(`/api/images/${id}`).send({ credit: 'x'.repeat(501), reason: 'x' }).expect(400);
     expect(tooLong.body.error.message).to.equal('The field "credit" is 501 characters long; the limit is 500.');
   });
 });

@@ -4,7 +4,6 @@ import { readdir, rm, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import request from 'supertest';
 import { ImageMetadataModel, ImageModel } from '../../server/images/image.model';
 import { HistoryEntryModel } from '../../server/provenance/history.model';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
@@ -21,7 +20,7 @@ describe('start-up repair', () => {
   });
 
   it('removes leftovers of interrupted ingests and rebuilds missing derivatives', async () => {
-    const uploaded = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const uploaded = await app.as('verifier').post('/api/images').field('credit', 'Reuters').attach('image', fixture('DSCN0010.jpg')).expect(201);
     const record = await ImageModel.findById(uploaded.body.id).lean();
     const derivatives = path.join(app.uploadDir, 'derivatives');
     const originals = path.join(app.uploadDir, 'originals');
@@ -50,13 +49,13 @@ describe('start-up repair', () => {
     expect(await HistoryEntryModel.countDocuments({ image: ghost })).to.equal(0);
     // The real record and its history are untouched.
     expect(await HistoryEntryModel.countDocuments({ image: uploaded.body.id })).to.equal(1);
-    await request(app.url).get(`/media/derivatives/${repaired!.derivatives!.display!.file}`).expect(200);
+    await app.as('verifier').get(`/media/derivatives/${repaired!.derivatives!.display!.file}`).expect(200);
   });
 
   it('computes the report of a record written just before a crash, and reports a record whose original is gone', async () => {
     await resetDatabase();
-    const kept = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
-    const lost = await request(app.url).post('/api/images').field('credit', 'AP').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const kept = await app.as('verifier').post('/api/images').field('credit', 'Reuters').attach('image', fixture('Canon_40D.jpg')).expect(201);
+    const lost = await app.as('verifier').post('/api/images').field('credit', 'AP').attach('image', fixture('DSCN0010.jpg')).expect(201);
     await ImageModel.updateOne({ _id: kept.body.id }, { $unset: { 'provenance.computedAt': 1, 'provenance.badge': 1 } });
     const lostRecord = await ImageModel.findById(lost.body.id).lean();
     await rm(path.join(app.uploadDir, 'originals', lostRecord!.originalFile));
@@ -74,7 +73,7 @@ describe('start-up repair', () => {
 
   it('reports a record whose derivatives cannot be made again, and still starts', async () => {
     await resetDatabase();
-    const uploaded = await request(app.url).post('/api/images').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const uploaded = await app.as('verifier').post('/api/images').attach('image', fixture('DSCN0010.jpg')).expect(201);
     const record = await ImageModel.findById(uploaded.body.id).lean();
     // The original damaged on disk and its derivatives lost.
     await writeFile(path.join(app.uploadDir, 'originals', record!.originalFile), 'no longer a JPEG');

@@ -6,11 +6,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startArchiveProcess } from '../support/archive-process';
+import { startArchiveProcess, tokenThroughCli } from '../support/archive-process';
 import { FIXTURES } from '../support/ground-truth';
 
 /** Writes a multipart upload on a raw connection and returns the socket without reading an answer. */
-async function sendUploadThenReset(baseUrl: string, file: string): Promise<net.Socket> {
+async function sendUploadThenReset(baseUrl: string, file: string, token: string): Promise<net.Socket> {
   const { hostname, port } = new URL(baseUrl);
   const boundary = `----archive${Date.now()}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${path.basename(file)}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
@@ -19,7 +19,7 @@ async function sendUploadThenReset(baseUrl: string, file: string): Promise<net.S
   const socket = net.connect(Number(port), hostname);
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.on('error', () => undefined);
-  socket.write(`POST /api/images HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
+  socket.write(`POST /api/images HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
   await new Promise((resolve) => socket.write(body, resolve));
   return socket;
 }
@@ -41,12 +41,14 @@ describe('graceful shutdown', function () {
   it('finishes the request in flight, refuses new connections and exits 0', async () => {
     const work = await mkdtemp(path.join(os.tmpdir(), 'archive-shutdown-'));
     try {
-      const archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
+      const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
+      const archive = await startArchiveProcess(env);
+      const token = await tokenThroughCli(env, 'editor');
       const exited = new Promise<number | null>((resolve) => archive.child.once('exit', (code) => resolve(code)));
       const form = new FormData();
       form.set('image', await openAsBlob(path.join(FIXTURES, 'heic-iphone7.heic')), 'heic-iphone7.heic');
       // A HEIC decode takes around a second: long enough to be in flight when the signal arrives.
-      const inFlight = fetch(`${archive.url}/api/images`, { method: 'POST', body: form });
+      const inFlight = fetch(`${archive.url}/api/images`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
       await new Promise((resolve) => setTimeout(resolve, 300));
       archive.child.kill('SIGTERM');
       const response = await inFlight;
@@ -68,11 +70,13 @@ describe('graceful shutdown', function () {
     const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
     try {
       const archive = await startArchiveProcess(env);
+      const token = await tokenThroughCli(env, 'editor');
+      const auth = { headers: { Authorization: `Bearer ${token}` } };
       const exited = new Promise<number | null>((resolve) => archive.child.once('exit', (code) => resolve(code)));
       // The whole upload is sent, then the connection is reset (RST, as a crashed or killed client
       // leaves it): the server sees it closed at once, while the HEIC decode is still under way.
       const heic = path.join(FIXTURES, 'heic-iphone7.heic');
-      const socket = await sendUploadThenReset(archive.url, heic);
+      const socket = await sendUploadThenReset(archive.url, heic, token);
       await fullyReceived(path.join(env.UPLOAD_DIR, 'tmp'), (await stat(heic)).size);
       socket.resetAndDestroy();
       archive.child.kill('SIGTERM');
@@ -81,10 +85,10 @@ describe('graceful shutdown', function () {
       // Started again: the image is in the archive, with its file, and nothing needed repairing.
       const again = await startArchiveProcess(env);
       try {
-        const list = await (await fetch(`${again.url}/api/images`)).json();
+        const list = await (await fetch(`${again.url}/api/images`, auth)).json();
         expect(list.total).to.equal(1);
-        const image = await (await fetch(`${again.url}${list.items[0].url}`)).json();
-        expect((await fetch(`${again.url}${image.original.url}`)).status).to.equal(200);
+        const image = await (await fetch(`${again.url}${list.items[0].url}`, auth)).json();
+        expect((await fetch(`${again.url}${image.original.url}`, auth)).status).to.equal(200);
       } finally {
         await again.stop();
       }

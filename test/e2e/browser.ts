@@ -67,8 +67,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Signs in through the login page, as a person does. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.fill('#l-email', email);
+  await page.fill('#l-password', password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('button[type=submit]')]);
+}
+
 export interface E2eSuite {
   app: TestApp;
+  /** The account the suite's browser is signed in with (a verifier). */
+  account: { email: string; password: string; name: string };
   browser: BrowserSession;
   /** A temporary folder for files the tests make. */
   scratch: string;
@@ -85,6 +95,8 @@ export function e2eSuite(scratchPrefix: string): E2eSuite {
     await resetDatabase();
     suite.scratch = await mkdtemp(path.join(os.tmpdir(), scratchPrefix));
     suite.browser = await openBrowser();
+    suite.account = await suite.app.accountWithPassword('verifier', 'Vera Verifier');
+    await signIn(suite.browser.page, suite.app.url, suite.account.email, suite.account.password);
   });
   after(async () => {
     await suite.browser?.close();

@@ -127,7 +127,6 @@ describe('e2e: markup in metadata and declared fields stays text', function () {
     await page.waitForURL(/\/articles\/[a-f0-9]{24}$/);
     await page.fill('#d-line', line);
     await page.fill('#d-description', description);
-    await page.fill('#d-actor', ATTRIBUTE.replace('alert(2)', 'alert(9)'));
     await page.click('#describe button[type=submit]');
     await page.waitForURL(/recorded=1/);
     await expectInert(page, suite.browser, [line, description, 'The archive holds no file for this image']);

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startArchiveProcess, type ArchiveProcess } from '../support/archive-process';
+import { startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
 import { compressedXmpBomb, iccpBomb, ztxtIptcBomb, type Bomb } from '../support/bombs';
 
 const GiB = 1024 ** 3;
@@ -63,11 +63,14 @@ describe('decompression bombs (the archive as its own process)', function () {
   this.timeout(120_000);
   let work: string;
   let archive: ArchiveProcess;
+  let token: string;
   const bombs = [iccpBomb(11), ztxtIptcBomb(12), compressedXmpBomb(13)];
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'archive-bombs-'));
-    archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
+    const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
+    archive = await startArchiveProcess(env);
+    token = await tokenThroughCli(env, 'editor');
     // Warm up: the first page render and the first ExifTool start are not what is measured.
     await (await fetch(`${archive.url}/`)).arrayBuffer();
   });
@@ -91,7 +94,7 @@ describe('decompression bombs (the archive as its own process)', function () {
         const before = await rssBytes(pid);
         const watcher = watchRss(pid);
         const t0 = performance.now();
-        const request = fetch(`${archive.url}${route}`, { method: 'POST', body: form(bomb) }).then(async (response) => ({
+        const request = fetch(`${archive.url}${route}`, { method: 'POST', body: form(bomb), headers: { Authorization: `Bearer ${token}` } }).then(async (response) => ({
           status: response.status,
           body: (await response.json()) as { findings?: Array<{ code: string; message: string }>; provenance?: { findings: Array<{ code: string; message: string }> } },
           ms: performance.now() - t0,

@@ -23,7 +23,7 @@ describe('text that cannot deceive (HTTP)', function () {
     form.set('credit', raw);
     form.set('caption', 'Cafe\u0301 in \u2066Kyiv\u2069');
     form.set('image', new Blob([new Uint8Array(await readFile(fixture('Bush-dog.jpg')))]), 'dog.jpg');
-    const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form });
+    const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form, headers: app.credentials.verifier.header });
     expect(response.status).to.equal(201);
     const image = (await response.json()) as { id: string; declared: { credit: string; caption: string; creditParts: { agency?: string } } };
     expect(image.declared.credit).to.equal('Reuters/enaj Doe');
@@ -47,17 +47,17 @@ describe('text that cannot deceive (HTTP)', function () {
     const id = list.items[0].id;
     const edit = await fetch(`${app.url}/api/images/${id}`, {
       method: 'PATCH',
-      headers: { 'Content-Type': 'application/json', 'X-Archive-User': 'Desk Editor' },
+      headers: { 'Content-Type': 'application/json', ...app.credentials.verifier.header },
       body: JSON.stringify({ credit: 'AP\u00A0Photo/\u202EJane', reason: 'credit as printed' }),
     });
     expect(edit.status).to.equal(200);
     expect(((await edit.json()) as { declared: { credit: string } }).declared.credit).to.equal('AP\u00A0Photo/Jane');
     const history = (await (await fetch(`${app.url}/api/images/${id}/history`)).json()) as { entries: Array<{ actor: string; changes: Array<{ field: string; received?: string }> }> };
     const last = history.entries.at(-1)!;
-    expect(last.actor).to.equal('Desk Editor');
+    expect(last.actor).to.equal(app.credentials.verifier.name);
     expect(last.changes.find((change) => change.field === 'credit')?.received).to.equal('AP\u00A0Photo/\u202EJane');
 
-    const refused = await fetch(`${app.url}/api/images/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ credit: 'AP\r\nPhoto', reason: 'x' }) });
+    const refused = await fetch(`${app.url}/api/images/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...app.credentials.verifier.header }, body: JSON.stringify({ credit: 'AP\r\nPhoto', reason: 'x' }) });
     expect(refused.status).to.equal(400);
     expect(((await refused.json()) as { error: { message: string } }).error.message).to.equal('The field "credit" must be one line: it contains U+000D CARRIAGE RETURN.');
   });

@@ -53,9 +53,13 @@ function rawHttp(app: TestApp, request: Buffer | string, options: { hangUpAfterW
   });
 }
 
+/** The API token every raw request carries (an editor's, so the input is what is refused, not the sender). */
+let bearer = '';
+
 function httpRequest(method: string, path: string, headers: Record<string, string>, body: Buffer | string = ''): Buffer {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const credentials = bearer && !('Authorization' in headers) ? [`Authorization: Bearer ${bearer}`] : [];
+  const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...credentials, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   if (!('Content-Length' in headers) && !('Transfer-Encoding' in headers) && method !== 'GET') head.push(`Content-Length: ${bytes.length}`);
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), bytes]);
 }
@@ -209,12 +213,13 @@ describe('hostile input', function () {
     await resetDatabase();
     const logger = createLogger('info', { destination: { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) } });
     app = await startTestApp({ maxUploadBytes: 1_000_000, maxFilesPerUpload: 3, maxPixels: 50_000_000, logger });
+    bearer = app.credentials.verifier.token;
     ctx.app = app;
     for (const name of ['Canon_40D.jpg', 'C.jpg']) {
       const form = new FormData();
       form.set('credit', 'Seed/Agency');
       form.set('image', new Blob([new Uint8Array(await readFile(fixture(name)))]), name);
-      const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form });
+      const response = await fetch(`${app.url}/api/images`, { method: 'POST', body: form, headers: app.credentials.verifier.header });
       expect(response.status).to.equal(201);
       const body = (await response.json()) as { id: string };
       if (!ctx.imageId) ctx.imageId = body.id;

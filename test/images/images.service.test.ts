@@ -1,5 +1,6 @@
 // The image service's edits with in-memory repositories: another editor's write is slipped in
 // between this edit's read and its write, so both outcomes of the race are seen every run.
+import { scriptActor } from '../../server/accounts/principal';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { ImageRecord } from '../../server/images/image.model';
@@ -62,7 +63,7 @@ describe('image service edits', () => {
     const images = memoryImages(original);
     const { images: service_, entries } = service(images);
     images.slipIn({ 'declared.credit': 'Telegram/Volodymyr Zelensky' });
-    const updated = await service_.update(String(original._id), readImagePatch({ caption: 'Second', reason: 'fix' }), 'desk');
+    const updated = await service_.update(String(original._id), readImagePatch({ caption: 'Second', reason: 'fix' }), scriptActor('desk'));
     expect(updated.declared?.caption).to.equal('Second');
     expect(updated.declared?.credit).to.equal('Telegram/Volodymyr Zelensky');
     expect(updated.revision).to.equal(2);
@@ -75,7 +76,7 @@ describe('image service edits', () => {
     const { images: service_, entries } = service(images);
     images.slipIn({ 'declared.caption': 'Theirs' });
     let error: unknown;
-    await service_.update(String(original._id), readImagePatch({ caption: 'Mine', reason: 'fix' }), 'desk').catch((caught: unknown) => (error = caught));
+    await service_.update(String(original._id), readImagePatch({ caption: 'Mine', reason: 'fix' }), scriptActor('desk')).catch((caught: unknown) => (error = caught));
     expect((error as { status?: number }).status).to.equal(409);
     expect((error as Error).message).to.include('caption');
     expect(images.current().declared?.caption).to.equal('Theirs');
@@ -86,7 +87,7 @@ describe('image service edits', () => {
     const original = record();
     const images = memoryImages(original);
     const { images: service_, entries } = service(images);
-    const updated = await service_.update(String(original._id), readImagePatch({ status: 'verified', statusNote: 'Matched the Telegram post', reason: 'checked' }), 'fact-checker');
+    const updated = await service_.update(String(original._id), readImagePatch({ status: 'verified', statusNote: 'Matched the Telegram post', reason: 'checked' }), scriptActor('fact-checker'));
     expect(updated.status?.value).to.equal('verified');
     expect(updated.status?.setBy).to.equal('fact-checker');
     expect(entries.map((entry) => entry.type)).to.deep.equal(['status_set']);

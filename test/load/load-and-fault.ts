@@ -13,7 +13,17 @@ import { MongoClient } from 'mongodb';
 import sharp from 'sharp';
 import { DEFAULT_DB_NAME } from '../../server/db/connection';
 import { startEmbeddedServer } from '../../server/embedded-db';
-import { startArchiveProcess, type ArchiveProcess } from '../support/archive-process';
+import { startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
+
+/** The load acts as one editor: its token is made with npm run user while the archive runs. */
+let editorToken: string | undefined;
+const plainFetch = globalThis.fetch;
+const fetch: typeof plainFetch = (input, init = {}) => {
+  if (!editorToken) return plainFetch(input, init);
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `Bearer ${editorToken}`);
+  return plainFetch(input, { ...init, headers });
+};
 import { seededRandom } from '../support/seeded-random';
 
 const DURATION_MS = Number(process.env.LOAD_DURATION_MS ?? 30_000);
@@ -160,7 +170,7 @@ async function editor(seedIds: string[]): Promise<void> {
     const id = seedIds[n % seedIds.length];
     const caption = `Edited caption ${n}`;
     const response = await timed('edit', (url) =>
-      fetch(`${url}/api/images/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-Archive-User': 'load-test' }, body: JSON.stringify({ caption, reason: `load edit ${n}` }) }),
+      fetch(`${url}/api/images/${id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ caption, reason: `load edit ${n}` }) }),
     );
     if (response) edits.push({ id, caption });
     await sleep(150);
@@ -249,6 +259,7 @@ async function main(): Promise<number> {
   try {
     const jpegs = await Promise.all(Array.from({ length: 400 }, (_, i) => distinctJpeg(1000 + i)));
     archive = await startArchiveProcess(env);
+    editorToken = await tokenThroughCli(env, 'editor');
     // A few records to read and edit from the start.
     const seedIds: string[] = [];
     for (let n = 0; n < 4; n++) {

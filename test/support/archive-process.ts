@@ -53,3 +53,35 @@ export async function startArchiveProcess(env: Record<string, string>): Promise<
     },
   };
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run user -- <args>` (server/accounts/cli.ts) with this environment, as a person would. */
+export async function runUserCli(env: Record<string, string>, args: string[], stdin?: string): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server/accounts/cli.ts'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin ?? '');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+let cliAccounts = 0;
+
+/** A new account of this role made through the CLI; its API token (the CLI's last line of output). */
+export async function tokenThroughCli(env: Record<string, string>, role: 'viewer' | 'editor' | 'verifier' | 'admin'): Promise<string> {
+  cliAccounts += 1;
+  const result = await runUserCli(env, ['create', `${role}-${process.pid}-${cliAccounts}-${Date.now()}@cli.example`, '--role', role]);
+  if (result.code !== 0) throw new Error(`npm run user -- create failed (${result.code}): ${result.stderr}`);
+  return result.stdout.trim().split('\n').at(-1)!;
+}

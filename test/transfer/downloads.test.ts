@@ -8,7 +8,6 @@ import { expect } from 'chai';
 import exifr from 'exifr';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
-import request from 'supertest';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 const CREDIT = 'Офіс Президента України';
@@ -50,7 +49,7 @@ describe('downloads with credits embedded', function () {
     files.jpeg = { path: fixture('iptc-staff-photographer-example.jpg'), copyright: '' };
     files.tiff = { path: fixture('tif-with-iptc-icc-xmp.tif'), copyright: '' };
     for (const [kind, file] of Object.entries(files)) {
-      const response = await request(app.url).post('/api/images').field('caption', CAPTION).field('credit', CREDIT).field('sourceUrl', SOURCE).attach('image', file.path).expect(201);
+      const response = await app.as('editor').post('/api/images').field('caption', CAPTION).field('credit', CREDIT).field('sourceUrl', SOURCE).attach('image', file.path).expect(201);
       ids[kind] = response.body.id;
       file.copyright ||= response.body.embedded.copyright;
     }
@@ -66,7 +65,7 @@ describe('downloads with credits embedded', function () {
   });
 
   async function download(kind: string, query = '?embed=1'): Promise<{ bytes: Buffer; headers: Record<string, string>; file: string }> {
-    const response = await request(app.url).get(`/api/images/${ids[kind]}/download${query}`).buffer(true).parse((res, done) => {
+    const response = await app.as('editor').get(`/api/images/${ids[kind]}/download${query}`).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -128,7 +127,7 @@ describe('downloads with credits embedded', function () {
   });
 
   it('serves the original byte for byte as an attachment with a name from the caption', async () => {
-    const response = await request(app.url).get(`/api/images/${ids.tiff}/original`).buffer(true).parse((res, done) => {
+    const response = await app.as('editor').get(`/api/images/${ids.tiff}/original`).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -140,30 +139,30 @@ describe('downloads with credits embedded', function () {
   });
 
   it('warns that writing breaks Content Credentials and points to the plain original', async () => {
-    const stored = await request(app.url).post('/api/images').field('caption', 'Signed picture').attach('image', fixture('C.jpg')).expect(201);
+    const stored = await app.as('editor').post('/api/images').field('caption', 'Signed picture').attach('image', fixture('C.jpg')).expect(201);
     expect(stored.body.c2pa.present).to.equal(true);
-    const response = await request(app.url).get(`/api/images/${stored.body.id}/download?embed=1`).expect(200);
+    const response = await app.as('editor').get(`/api/images/${stored.body.id}/download?embed=1`).expect(200);
     expect(response.headers['x-archive-c2pa-warning']).to.include('hash binding');
     expect(response.headers.link).to.include(`/api/images/${stored.body.id}/original`);
-    const plain = await request(app.url).get(`/api/images/${ids.jpeg}/download?embed=1`).expect(200);
+    const plain = await app.as('editor').get(`/api/images/${ids.jpeg}/download?embed=1`).expect(200);
     expect(plain.headers['x-archive-c2pa-warning']).to.equal(undefined);
   });
 
   it("the image page offers both downloads, and warns beside the credited one for a signed file", async () => {
-    const signed = (await request(app.url).get('/api/images?q=signed').expect(200)).body.items[0].id as string;
-    const page = (await request(app.url).get(`/images/${signed}`).expect(200)).text;
+    const signed = (await app.as('editor').get('/api/images?q=signed').expect(200)).body.items[0].id as string;
+    const page = (await app.as('editor').get(`/images/${signed}`).expect(200)).text;
     expect(page).to.include(`href="/api/images/${signed}/original"`);
     expect(page).to.include(`href="/api/images/${signed}/download?embed=1"`);
     expect(page).to.include('breaks the manifest');
-    const unsigned = (await request(app.url).get(`/images/${ids.jpeg}`).expect(200)).text;
+    const unsigned = (await app.as('editor').get(`/images/${ids.jpeg}`).expect(200)).text;
     expect(unsigned).to.include(`href="/api/images/${ids.jpeg}/download?embed=1"`);
     expect(unsigned).to.not.include('breaks the manifest');
   });
 
   it('refuses a malformed id, an unknown id and an unknown query parameter with a readable error', async () => {
-    expect((await request(app.url).get('/api/images/nope/original').expect(400)).body.error.message).to.include('not an image id');
-    expect((await request(app.url).get('/api/images/0123456789abcdef01234567/download?embed=1').expect(404)).body.error.message).to.include('No image');
-    expect((await request(app.url).get(`/api/images/${ids.jpeg}/download?embed=yes`).expect(400)).body.error.message).to.include('embed');
+    expect((await app.as('editor').get('/api/images/nope/original').expect(400)).body.error.message).to.include('not an image id');
+    expect((await app.as('editor').get('/api/images/0123456789abcdef01234567/download?embed=1').expect(404)).body.error.message).to.include('No image');
+    expect((await app.as('editor').get(`/api/images/${ids.jpeg}/download?embed=yes`).expect(400)).body.error.message).to.include('embed');
   });
 
   it('leaves no temporary copy behind', async () => {
@@ -182,17 +181,17 @@ describe('known hashes', () => {
   after(() => app.close());
 
   it('answers which of up to 1,000 hashes the archive holds, with their ids', async () => {
-    const stored = await request(app.url).post('/api/images').attach('image', fixture('DSCN0010.jpg')).expect(201);
+    const stored = await app.as('editor').post('/api/images').attach('image', fixture('DSCN0010.jpg')).expect(201);
     const unknown = 'f'.repeat(64);
-    const response = await request(app.url).post('/api/images/known').send({ hashes: [stored.body.sha256.toUpperCase(), unknown] }).expect(200);
+    const response = await app.as('editor').post('/api/images/known').send({ hashes: [stored.body.sha256.toUpperCase(), unknown] }).expect(200);
     expect(response.body).to.deep.equal({ known: { [stored.body.sha256]: stored.body.id } });
   });
 
   it('refuses more than 1,000 hashes, a malformed hash and unknown fields', async () => {
     const many = Array.from({ length: 1001 }, (_, i) => i.toString(16).padStart(64, '0'));
-    expect((await request(app.url).post('/api/images/known').send({ hashes: many }).expect(400)).body.error.message).to.equal('At most 1000 hashes per request: send the rest in another.');
-    expect((await request(app.url).post('/api/images/known').send({ hashes: ['abc'] }).expect(400)).body.error.message).to.include('SHA-256');
-    expect((await request(app.url).post('/api/images/known').send({ hashes: { $ne: null } }).expect(400)).body.error.message).to.include('SHA-256');
-    expect((await request(app.url).post('/api/images/known').send({ hashes: ['f'.repeat(64)], extra: 1 }).expect(400)).body.error.message).to.equal('Unknown field(s): extra. Send only "hashes".');
+    expect((await app.as('editor').post('/api/images/known').send({ hashes: many }).expect(400)).body.error.message).to.equal('At most 1000 hashes per request: send the rest in another.');
+    expect((await app.as('editor').post('/api/images/known').send({ hashes: ['abc'] }).expect(400)).body.error.message).to.include('SHA-256');
+    expect((await app.as('editor').post('/api/images/known').send({ hashes: { $ne: null } }).expect(400)).body.error.message).to.include('SHA-256');
+    expect((await app.as('editor').post('/api/images/known').send({ hashes: ['f'.repeat(64)], extra: 1 }).expect(400)).body.error.message).to.equal('Unknown field(s): extra. Send only "hashes".');
   });
 });

@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import request from 'supertest';
 import { projectRoot } from '../support/archive-process';
 import { emptyUploads, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { runImportCli } from './import-cli';
@@ -30,11 +29,11 @@ interface ImageJson {
 
 /** Everything the round trip must keep, without ids and hashes (the files now carry their credits). */
 async function snapshot(app: TestApp) {
-  const list = (await request(app.url).get('/api/images?limit=100').expect(200)).body as { items: Array<{ id: string }> };
+  const list = (await app.as('editor').get('/api/images?limit=100').expect(200)).body as { items: Array<{ id: string }> };
   const records = [];
   const articleIds = new Set<string>();
   for (const { id } of list.items) {
-    const image = (await request(app.url).get(`/api/images/${id}`).expect(200)).body as ImageJson;
+    const image = (await app.as('editor').get(`/api/images/${id}`).expect(200)).body as ImageJson;
     const { creditParts: _parts, ...declared } = image.declared;
     records.push({
       declared,
@@ -47,7 +46,7 @@ async function snapshot(app: TestApp) {
   records.sort((a, b) => String(a.declared.caption).localeCompare(String(b.declared.caption)));
   const articles = [];
   for (const id of articleIds) {
-    const article = (await request(app.url).get(`/api/articles/${id}`).expect(200)).body as { url: string | null; headline: string; publisher: string; publishedAt: string; images: Array<{ kind: string; printedLine: string | null; caption: string | null; credit: string | null }> };
+    const article = (await app.as('editor').get(`/api/articles/${id}`).expect(200)).body as { url: string | null; headline: string; publisher: string; publishedAt: string; images: Array<{ kind: string; printedLine: string | null; caption: string | null; credit: string | null }> };
     articles.push({ url: article.url, headline: article.headline, publisher: article.publisher, publishedAt: article.publishedAt, printed: article.images.map(({ kind, printedLine, caption, credit }) => ({ kind, printedLine, caption, credit })) });
   }
   articles.sort((a, b) => a.headline.localeCompare(b.headline));
@@ -63,11 +62,13 @@ describe('export, then import into an empty archive', function () {
 
   before(async () => {
     app = await startTestApp();
+    // The CLI tools read their API token from the environment, as a script would set it.
+    process.env.ARCHIVE_TOKEN = app.credentials.editor.token;
     await resetDatabase();
     await emptyUploads(app);
     folder = await mkdtemp(path.join(os.tmpdir(), 'archive-export-'));
     const send = (file: string, fields: Record<string, string>) => {
-      let req = request(app.url).post('/api/images');
+      let req = app.as('editor').post('/api/images');
       for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
       return req.attach('image', fixture(file)).expect((res) => expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 201]));
     };
@@ -79,9 +80,9 @@ describe('export, then import into an empty archive', function () {
     // The passport again, printed later by another article: a second use.
     await send('Canon_40D.jpg', { ...ARTICLE_B, printedLine: 'The same passport, shown again (Telegram/Volodymyr Zelensky)', caption: 'The same passport, shown again', credit: 'Telegram/Volodymyr Zelensky' });
     const plain = await send('IMG_20180725_163423-1.png', { caption: 'A street, held but never printed', credit: 'Staff' });
-    await request(app.url).patch(`/api/images/${plain.body.id}`).send({ caption: 'A street, held but never printed (edited)', reason: 'Caption made clearer' }).expect(200);
+    await app.as('editor').patch(`/api/images/${plain.body.id}`).send({ caption: 'A street, held but never printed (edited)', reason: 'Caption made clearer' }).expect(200);
     original = await snapshot(app);
-    exported = await npmRun('export', [folder, '--server', app.url, '--token', 'test-token']);
+    exported = await npmRun('export', [folder, '--server', app.url, '--token', app.credentials.editor.token]);
   });
   after(async () => {
     await app.close();

@@ -12,7 +12,7 @@ const ARTICLE_URL = 'https://www.independent.co.uk/news/world/europe/north-korea
 const CREDIT_UK = 'Офіс Президента України';
 
 async function idOf(app: TestApp, sha256: string): Promise<string | undefined> {
-  const response = await fetch(`${app.url}/api/images/known`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ hashes: [sha256] }) });
+  const response = await fetch(`${app.url}/api/images/known`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...app.credentials.editor.header }, body: JSON.stringify({ hashes: [sha256] }) });
   return ((await response.json()) as { known: Record<string, string> }).known[sha256];
 }
 
@@ -27,6 +27,8 @@ describe('npm run import', function () {
 
   before(async () => {
     app = await startTestApp();
+    // The CLI tools read their API token from the environment, as a script would set it.
+    process.env.ARCHIVE_TOKEN = app.credentials.editor.token;
     work = await mkdtemp(path.join(os.tmpdir(), 'archive-import-'));
   });
   after(async () => {
@@ -65,7 +67,7 @@ describe('npm run import', function () {
           `still.jpg,"A North Korean soldier, according to a video shared by Zelensky",${CREDIT_UK},"A North Korean soldier fighting for Russia in Ukraine, according to a video shared by Zelensky (Office of the President of Ukraine)",${ARTICLE_URL},What happened to the North Korean troops?,Someone\n` +
           `passport.jpg,The passport belonging to a captured North Korean soldier,Telegram/Volodymyr Zelensky,,${ARTICLE_URL},What happened to the North Korean troops?,\n`,
       );
-      first = await runImportCli([folder, '--server', app.url, '--manifest', manifest, '--json', '--token', 'test-token']);
+      first = await runImportCli([folder, '--server', app.url, '--manifest', manifest, '--json', '--token', app.credentials.editor.token]);
     });
 
     it('imports the images with the right counts and exits non-zero for the refused non-image', () => {

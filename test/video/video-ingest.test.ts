@@ -59,7 +59,7 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
   }
 
   it('ingests an H.264 MP4 with its duration, resolution, frame rate, poster and contact sheet', async () => {
-    const response = await request(app.url).post('/api/images').field('credit', 'Office of the President of Ukraine').attach('image', h264, 'clip.mp4').expect(201);
+    const response = await app.as('editor').post('/api/images').field('credit', 'Office of the President of Ukraine').attach('image', h264, 'clip.mp4').expect(201);
     expect(response.body.file).to.include({ format: 'mp4', mimeType: 'video/mp4', width: 640, height: 360 });
     const video = response.body.video;
     expect(video.facts.durationSeconds).to.be.closeTo(15, 0.1);
@@ -71,11 +71,11 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     for (const cut of [5, 10]) expect(times.some((t: number) => Math.abs(t - cut) < 0.1), `keyframe at the cut at ${cut} s`).to.equal(true);
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).to.be.at.most(2.01);
     // The poster is the record's picture: WebP derivatives without metadata, served like an image's.
-    const poster = await request(app.url).get(response.body.derivatives.display.url).expect(200);
+    const poster = await app.as('editor').get(response.body.derivatives.display.url).expect(200);
     expect(poster.headers['content-type']).to.equal('image/webp');
     const posterMeta = await sharp(poster.body as Buffer).metadata();
     expect(posterMeta.exif).to.equal(undefined);
-    const tile = await request(app.url).get(video.keyframes[1].url).expect(200);
+    const tile = await app.as('editor').get(video.keyframes[1].url).expect(200);
     expect(tile.headers['content-type']).to.equal('image/webp');
     expect((await sharp(tile.body as Buffer).metadata()).width).to.equal(320);
     // The original is kept byte for byte, content-addressed.
@@ -86,18 +86,18 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
   });
 
   it('ingests a VP9 WebM with its duration, resolution and frame rate', async () => {
-    const response = await request(app.url).post('/api/images').attach('image', vp9, 'clip.webm').expect(201);
+    const response = await app.as('editor').post('/api/images').attach('image', vp9, 'clip.webm').expect(201);
     expect(response.body.file).to.include({ format: 'webm', mimeType: 'video/webm' });
     expect(response.body.video.facts.durationSeconds).to.be.closeTo(12, 0.1);
     expect(response.body.video.facts).to.include({ width: 640, height: 360, frameRate: 25, videoCodec: 'vp9' });
   });
 
   it('traces a resized, recompressed still to its video with the timecode (±0.5 s), through upload and lookup', async () => {
-    const video = await request(app.url).post('/api/images').field('credit', 'Office of the President of Ukraine').attach('image', h264, 'clip.mp4').expect(201);
+    const video = await app.as('editor').post('/api/images').field('credit', 'Office of the President of Ukraine').attach('image', h264, 'clip.mp4').expect(201);
     const stillPath = await stillOf(h264, 7.3, path.join(dir, 'still.jpg'));
-    const still = await request(app.url).post('/api/images').field('credit', 'Telegram/Volodymyr Zelensky').attach('image', stillPath).expect(201);
+    const still = await app.as('editor').post('/api/images').field('credit', 'Telegram/Volodymyr Zelensky').attach('image', stillPath).expect(201);
 
-    const sources = await request(app.url).get(`/api/images/${still.body.id}/video-sources`).expect(200);
+    const sources = await app.as('editor').get(`/api/images/${still.body.id}/video-sources`).expect(200);
     expect(sources.body.sources).to.have.length(1);
     expect(sources.body.sources[0].videoId).to.equal(video.body.id);
     expect(sources.body.sources[0].t).to.be.closeTo(7.3, 0.5);
@@ -109,14 +109,14 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     expect(finding.severity).to.equal('notice');
     expect(finding.evidence[0].imageId).to.equal(video.body.id);
 
-    const lookup = await request(app.url).post('/api/lookup').attach('image', stillPath).expect(200);
+    const lookup = await app.as('editor').post('/api/lookup').attach('image', stillPath).expect(200);
     expect(lookup.body.videoFrames).to.have.length(1);
     expect(lookup.body.videoFrames[0].videoId).to.equal(video.body.id);
     expect(lookup.body.videoFrames[0].t).to.be.closeTo(7.3, 0.5);
     expect(lookup.body.videoFrames[0].url).to.match(new RegExp(`^/images/${video.body.id}\\?t=`));
 
     // The video now lists the still, with its timecode and credit.
-    const details = await request(app.url).get(`/api/videos/${video.body.id}`).expect(200);
+    const details = await app.as('editor').get(`/api/videos/${video.body.id}`).expect(200);
     expect(details.body.stills).to.have.length(1);
     expect(details.body.stills[0]).to.include({ imageId: still.body.id, credit: 'Telegram/Volodymyr Zelensky' });
     expect(details.body.stills[0].t).to.be.closeTo(7.3, 0.5);
@@ -124,10 +124,10 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
 
   it('lists the stills already held when their video is uploaded later, and when the video is looked up', async () => {
     const stillPath = await stillOf(vp9, 3.1, path.join(dir, 'still-b.jpg'));
-    const still = await request(app.url).post('/api/images').field('credit', 'Reuters').attach('image', stillPath).expect(201);
+    const still = await app.as('editor').post('/api/images').field('credit', 'Reuters').attach('image', stillPath).expect(201);
     expect(still.body.provenance.findings.map((f: { code: string }) => f.code)).to.not.include('origin.frame_of_video');
 
-    const lookup = await request(app.url).post('/api/lookup').attach('image', vp9, 'clip.webm').expect(200);
+    const lookup = await app.as('editor').post('/api/lookup').attach('image', vp9, 'clip.webm').expect(200);
     expect(lookup.body.kind).to.equal('video');
     expect(lookup.body.heldVideo).to.equal(null);
     expect(lookup.body.stills).to.have.length(1);
@@ -135,23 +135,23 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     expect(lookup.body.stills[0].t).to.be.closeTo(3.1, 0.5);
     expect(await ImageModel.countDocuments()).to.equal(1);
 
-    const video = await request(app.url).post('/api/images').attach('image', vp9, 'clip.webm').expect(201);
+    const video = await app.as('editor').post('/api/images').attach('image', vp9, 'clip.webm').expect(201);
     expect(video.body.video.stills).to.have.length(1);
     expect(video.body.video.stills[0]).to.include({ imageId: still.body.id, credit: 'Reuters' });
     expect(video.body.video.stills[0].t).to.be.closeTo(3.1, 0.5);
     // The still's report was brought up to date: it now names its source video.
-    const report = await request(app.url).get(`/api/images/${still.body.id}/provenance`).expect(200);
+    const report = await app.as('editor').get(`/api/images/${still.body.id}/provenance`).expect(200);
     expect(report.body.findings.map((f: { code: string }) => f.code)).to.include('origin.frame_of_video');
   });
 
   it('does not match a still from a video the archive does not hold', async () => {
-    await request(app.url).post('/api/images').attach('image', h264, 'a.mp4').expect(201);
-    await request(app.url).post('/api/images').attach('image', vp9, 'b.webm').expect(201);
+    await app.as('editor').post('/api/images').attach('image', h264, 'a.mp4').expect(201);
+    await app.as('editor').post('/api/images').attach('image', vp9, 'b.webm').expect(201);
     const stillPath = await stillOf(unheld, 4.2, path.join(dir, 'still-c.jpg'));
-    const lookup = await request(app.url).post('/api/lookup').attach('image', stillPath).expect(200);
+    const lookup = await app.as('editor').post('/api/lookup').attach('image', stillPath).expect(200);
     expect(lookup.body.videoFrames).to.deep.equal([]);
-    const still = await request(app.url).post('/api/images').attach('image', stillPath).expect(201);
-    const sources = await request(app.url).get(`/api/images/${still.body.id}/video-sources`).expect(200);
+    const still = await app.as('editor').post('/api/images').attach('image', stillPath).expect(201);
+    const sources = await app.as('editor').get(`/api/images/${still.body.id}/video-sources`).expect(200);
     expect(sources.body.sources).to.deep.equal([]);
   });
 
@@ -159,7 +159,7 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     const bytes = await readFile(h264);
     const truncated = path.join(dir, 'truncated.mp4');
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const response = await request(app.url).post('/api/images').attach('image', truncated).expect(422);
+    const response = await app.as('editor').post('/api/images').attach('image', truncated).expect(422);
     expect(response.body.error.code).to.equal('undecodable_video');
     expect(response.body.error.message).to.match(/truncated or damaged/);
     expect(response.body.error.message).to.not.include(app.uploadDir);
@@ -172,7 +172,7 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     const bytes = await readFile(faststart);
     const truncated = path.join(dir, 'faststart-cut.mp4');
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.5)));
-    const response = await request(app.url).post('/api/images').attach('image', truncated).expect(422);
+    const response = await app.as('editor').post('/api/images').attach('image', truncated).expect(422);
     expect(response.body.error.code).to.equal('truncated_video');
     await expectNothingStored();
   });
@@ -181,7 +181,7 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     const garbage = path.join(dir, 'garbage.mp4');
     const header = Buffer.from('00000018667479706d703432000000006d703432', 'hex');
     await writeFile(garbage, Buffer.concat([header, randomBytes(200_000)]));
-    const response = await request(app.url).post('/api/images').attach('image', garbage).expect(422);
+    const response = await app.as('editor').post('/api/images').attach('image', garbage).expect(422);
     expect(response.body.error.message).to.match(/could not be read/);
     await expectNothingStored();
   });

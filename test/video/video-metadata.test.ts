@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import request from 'supertest';
 import { formatTimecode } from '../../server/video/timecode';
 import { sniffVideoFormatFromBytes } from '../../server/video/video-format';
 import { normaliseVideoMetadata, parseIso6709, videoFactsFrom } from '../../server/video/video-metadata';
@@ -116,7 +115,7 @@ describe('video metadata through HTTP (generated MOV, HEVC MP4, MKV)', function 
         '-metadata:s:v:0', 'rotate=90',
         '-f', 'mov',
     ]);
-    const response = await request(app.url).post('/api/images').attach('image', mov).expect(201);
+    const response = await app.as('editor').post('/api/images').attach('image', mov).expect(201);
     expect(response.body.file).to.include({ format: 'mov', mimeType: 'video/quicktime', width: 180, height: 320 });
     expect(response.body.video.facts).to.include({ rotation: 270, codedWidth: 320, codedHeight: 180 });
     expect(response.body.embedded).to.include({ make: 'Apple', model: 'iPhone 12', capturedAt: '2025-02-07T08:20:30.000Z', capturedAtOffset: '+02:00' });
@@ -134,10 +133,10 @@ describe('video metadata through HTTP (generated MOV, HEVC MP4, MKV)', function 
       makeVideo(hevc, { seconds: 4, codec: 'hevc', seed: 12, width: 320, height: 180 }),
       makeVideo(mkv, { seconds: 4, codec: 'h264', seed: 13, width: 320, height: 180 }),
     ]);
-    const first = await request(app.url).post('/api/images').attach('image', hevc).expect(201);
+    const first = await app.as('editor').post('/api/images').attach('image', hevc).expect(201);
     expect(first.body.file.format).to.equal('mp4');
     expect(first.body.video.facts).to.include({ videoCodec: 'hevc', width: 320, height: 180, frameRate: 25 });
-    const second = await request(app.url).post('/api/images').attach('image', mkv).expect(201);
+    const second = await app.as('editor').post('/api/images').attach('image', mkv).expect(201);
     expect(second.body.file).to.include({ format: 'mkv', mimeType: 'video/x-matroska' });
     expect(second.body.video.facts.durationSeconds).to.be.closeTo(4, 0.1);
   });

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import request from 'supertest';
 import { ImageModel } from '../../server/images/image.model';
 import { createServices } from '../../server/services';
 import { createLogger } from '../../server/shared/logger';
@@ -30,7 +29,7 @@ describe('start-up repair of videos', function () {
   it('removes video documents and keyframes without a record, rebuilds a lost poster, and reloads the frame hashes', async () => {
     const file = path.join(dir, 'clip.mp4');
     await makeVideo(file, { seconds: 6, codec: 'h264', seed: 21, width: 320, height: 180 });
-    const uploaded = await request(app.url).post('/api/images').attach('image', file).expect(201);
+    const uploaded = await app.as('editor').post('/api/images').attach('image', file).expect(201);
     const record = await ImageModel.findById(uploaded.body.id).lean();
     const frames = path.join(app.uploadDir, 'video-frames');
     const keyframesBefore = (await readdir(frames)).sort();
@@ -47,7 +46,11 @@ describe('start-up repair of videos', function () {
     await rm(path.join(app.uploadDir, 'derivatives', record!.derivatives!.display!.file!));
 
     const restarted = await createServices(
-      { uploadDir: app.uploadDir, limits: { maxUploadBytes: 50 << 20, maxFilesPerUpload: 20, maxPixels: 100_000_000, maxVideoBytes: 200 << 20, maxVideoSeconds: 3600 } },
+      {
+        uploadDir: app.uploadDir,
+        limits: { maxUploadBytes: 50 << 20, maxFilesPerUpload: 20, maxPixels: 100_000_000, maxVideoBytes: 200 << 20, maxVideoSeconds: 3600 },
+        accounts: { publicGallery: true, trustProxy: 'loopback', sessionIdleMinutes: 30, loginThrottle: { perAccount: 5, perAddress: 1000, windowSeconds: 60 }, anonymousRequestsPerMinute: 1000 },
+      },
       createLogger('silent'),
     );
     await restarted.start();
@@ -58,7 +61,7 @@ describe('start-up repair of videos', function () {
     expect((await readdir(frames)).sort()).to.deep.equal(keyframesBefore);
     const repaired = await ImageModel.findById(uploaded.body.id).lean();
     expect(await readdir(path.join(app.uploadDir, 'derivatives'))).to.include(repaired!.derivatives!.display!.file);
-    await request(app.url).get(`/media/derivatives/${repaired!.derivatives!.display!.file}`).expect(200);
+    await app.as('editor').get(`/media/derivatives/${repaired!.derivatives!.display!.file}`).expect(200);
     // The real video's frame hashes are untouched and in the new process's index.
     expect(await mongoose.model('VideoFrame').countDocuments({ video: record!._id })).to.equal(uploaded.body.video.framesHashed);
     expect(restarted.video.frameIndexSize).to.equal(uploaded.body.video.framesHashed);

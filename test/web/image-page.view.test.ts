@@ -66,10 +66,10 @@ describe('image page view-model', () => {
     expect(groups.find((group) => group.id === 'location')?.empty).to.equal('The file carries no GPS position.');
   });
 
-  it('orders the chain: capture, supplier, uses by date with printed lines, then each change by whom and when', () => {
+  it('orders the chain: capture, supplier, uses by date with printed lines, then each change by whom and when (a declared name marked as such)', () => {
     const history: HistoryEntryView[] = [
-      { seq: 0, type: 'created', actor: 'anonymous', at: new Date('2025-02-07T14:00:00Z'), changes: [{ field: 'caption', from: null, to: 'A soldier' }], prevHash: null, hash: 'h0' },
-      { seq: 1, type: 'status_set', actor: 'Fact desk', at: new Date('2025-02-09T09:00:00Z'), changes: [{ field: 'status', from: 'unverified', to: 'disputed' }], reason: 'Older picture', prevHash: 'h0', hash: 'h1' },
+      { seq: 0, type: 'created', actor: 'anonymous', identity: 'declared', at: new Date('2025-02-07T14:00:00Z'), changes: [{ field: 'caption', from: null, to: 'A soldier' }], prevHash: null, hash: 'h0' },
+      { seq: 1, type: 'status_set', actor: 'Fact desk', identity: 'account', account: { id: 'a1', email: 'desk@example.org', name: 'Fact desk', via: 'session' }, at: new Date('2025-02-09T09:00:00Z'), changes: [{ field: 'status', from: 'unverified', to: 'disputed' }], reason: 'Older picture', prevHash: 'h0', hash: 'h1' },
     ];
     const chain = provenanceChain(image(), articles, history);
     expect(chain.map((step) => step.kind)).to.deep.equal(['capture', 'supplier', 'use', 'use', 'change', 'change']);
@@ -79,6 +79,7 @@ describe('image page view-model', () => {
     expect(chain[2].rows[0]).to.deep.include({ label: 'Printed line', value: 'First line (A)' });
     expect(chain[3].rows[0].value).to.equal('Second line (B)');
     expect(chain[4].changes).to.deep.equal([{ field: 'Caption', from: undefined, to: 'A soldier' }]);
+    expect(chain[4].who).to.equal('anonymous (declared, not verified)');
     expect(chain[5]).to.deep.include({ title: 'Verification status set', who: 'Fact desk', note: 'Reason: Older picture', when: '9 Feb 2025, 09:00 UTC' });
     expect(chain[5].changes).to.deep.equal([{ field: 'Status', from: 'unverified', to: 'disputed' }]);
   });

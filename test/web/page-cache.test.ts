@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import request from 'supertest';
 import { createPageCache, type RenderedPage } from '../../server/web/page-cache';
 import { ImageModel } from '../../server/images/image.model';
 import { emptyUploads, fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
@@ -93,7 +92,7 @@ describe('gallery page caching over HTTP', () => {
   before(async () => {
     app = await startTestApp();
     await resetDatabase();
-    await request(app.url).post('/api/images').field('caption', 'Original caption of the dog').field('credit', 'Reuters').attach('image', fixture('Bush-dog.jpg')).expect(201);
+    await app.as('verifier').post('/api/images').field('caption', 'Original caption of the dog').field('credit', 'Reuters').attach('image', fixture('Bush-dog.jpg')).expect(201);
   });
   after(async () => {
     await resetDatabase();
@@ -102,15 +101,15 @@ describe('gallery page caching over HTTP', () => {
   });
 
   it('answers a revalidation with 304 and serves gzip to clients that accept it', async () => {
-    const plain = await request(app.url).get('/').set('Accept-Encoding', 'identity').expect(200);
+    const plain = await app.as('verifier').get('/').set('Accept-Encoding', 'identity').expect(200);
     expect(plain.headers['cache-control']).to.equal('no-cache');
     expect(plain.headers.vary).to.match(/Accept-Encoding/);
     expect(plain.headers['content-encoding']).to.equal(undefined);
     expect(plain.text).to.contain('Original caption of the dog');
-    await request(app.url).get('/').set('Accept-Encoding', 'identity').set('If-None-Match', plain.headers.etag).expect(304);
+    await app.as('verifier').get('/').set('Accept-Encoding', 'identity').set('If-None-Match', plain.headers.etag).expect(304);
 
     // superagent gunzips the body itself, so equal text means the gzip was valid and the same page.
-    const zipped = await request(app.url).get('/').set('Accept-Encoding', 'gzip').expect(200);
+    const zipped = await app.as('verifier').get('/').set('Accept-Encoding', 'gzip').expect(200);
     expect(zipped.headers['content-encoding']).to.equal('gzip');
     expect(zipped.headers.etag).not.to.equal(plain.headers.etag);
     expect(zipped.text).to.equal(plain.text);
@@ -119,24 +118,24 @@ describe('gallery page caching over HTTP', () => {
   // Writes through the archive's repositories show at once; a write behind their back (as another
   // app instance on the same database makes) shows once the page's two-second age limit passes.
   it('shows a write through the archive at once, and one made behind its back within two seconds', async () => {
-    const before = await request(app.url).get('/?credit=Reuters').expect(200);
-    expect((await request(app.url).get('/?credit=Reuters').expect(200)).headers['x-cache']).to.equal('hit');
+    const before = await app.as('verifier').get('/?credit=Reuters').expect(200);
+    expect((await app.as('verifier').get('/?credit=Reuters').expect(200)).headers['x-cache']).to.equal('hit');
     const [image] = await ImageModel.find({}, { _id: 1 }).lean();
 
-    await request(app.url).patch(`/api/images/${image._id}`).send({ caption: 'Caption edited through the API', reason: 'typo' }).expect(200);
-    const afterApi = await request(app.url).get('/?credit=Reuters').expect(200);
+    await app.as('verifier').patch(`/api/images/${image._id}`).send({ caption: 'Caption edited through the API', reason: 'typo' }).expect(200);
+    const afterApi = await app.as('verifier').get('/?credit=Reuters').expect(200);
     expect(afterApi.text).to.contain('Caption edited through the API');
     expect(afterApi.headers.etag).not.to.equal(before.headers.etag);
     expect(afterApi.headers['x-cache']).to.equal('miss');
 
     await ImageModel.updateOne({ _id: image._id }, { $set: { 'declared.caption': 'Caption edited in the database' } });
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    const afterModel = await request(app.url).get('/?credit=Reuters').expect(200);
+    const afterModel = await app.as('verifier').get('/?credit=Reuters').expect(200);
     expect(afterModel.text).to.contain('Caption edited in the database');
   });
 
   it('caches each view under its canonical query, so equivalent URLs share a page', async () => {
-    const [a, b] = await Promise.all([request(app.url).get('/?page=1&sort=newest').expect(200), request(app.url).get('/').expect(200)]);
+    const [a, b] = await Promise.all([app.as('verifier').get('/?page=1&sort=newest').expect(200), app.as('verifier').get('/').expect(200)]);
     expect(a.headers.etag).to.equal(b.headers.etag);
   });
 });

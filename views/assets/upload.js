@@ -238,6 +238,8 @@
       var xhr = new XMLHttpRequest();
       xhr.open('POST', '/api/images');
       xhr.setRequestHeader('Accept', 'application/json');
+      // The API refuses a session-cookie request without the page's CSRF token.
+      xhr.setRequestHeader('X-CSRF-Token', form.getAttribute('data-csrf') || '');
       entry.state = 'uploading';
       entry.li.classList.remove('is-failed');
       entry.result.textContent = '';
