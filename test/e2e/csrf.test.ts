@@ -8,14 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { filesUnder, fixture } from '../support/app';
-import { e2eSuite } from './browser';
+import { e2eSuite, openBrowser, signIn, type BrowserSession } from './browser';
 
 interface Attack {
   name: string;
   /** The attacker's page: a form that submits itself, or a script that posts. */
-  html(target: string, ids: { imageId: string; articleId: string }, jpegBase64: string): string;
+  html(target: string, ids: { imageId: string; articleId: string; adminId: string }, jpegBase64: string): string;
   /** The browser navigates to the archive's answer (forms) or stays on the attacker's page (fetch). */
   navigates: boolean;
+  /** Whose browser opens the attacker's page: the suite's verifier, or an admin (for the admin forms). */
+  victim?: 'admin';
 }
 
 const autoSubmit = (form: string, script = '') => `<!doctype html><html><body>${form}<script>${script}document.forms[0].submit();</script></body></html>`;
@@ -40,6 +42,40 @@ const ATTACKS: Attack[] = [
     navigates: true,
     html: (target, { articleId }) =>
       autoSubmit(`<form method="post" action="${target}/articles/${articleId}/described"><input name="printedLine" value="FORGED line (Photo: Forged)"><input name="description" value="forged"></form>`),
+  },
+  // The account forms: a forged sign-in (into the attacker's account), sign-out, a new API token, a
+  // password change, and the admin's account forms, each opened by a browser that may use the form.
+  {
+    name: 'the sign-in form (/login)',
+    navigates: true,
+    html: (target) => autoSubmit(`<form method="post" action="${target}/login"><input name="email" value="attacker@example.org"><input name="password" value="attacker-password-123"></form>`),
+  },
+  {
+    name: 'the sign-out form (/logout)',
+    navigates: true,
+    html: (target) => autoSubmit(`<form method="post" action="${target}/logout"></form>`),
+  },
+  {
+    name: 'the new-token form (/account/tokens)',
+    navigates: true,
+    html: (target) => autoSubmit(`<form method="post" action="${target}/account/tokens"><input name="name" value="forged"><input name="role" value="verifier"></form>`),
+  },
+  {
+    name: 'the password form (/account/password)',
+    navigates: true,
+    html: (target) => autoSubmit(`<form method="post" action="${target}/account/password"><input name="newPassword" value="attacker-chosen-password"></form>`),
+  },
+  {
+    name: "the admin's new-account form (/admin/accounts)",
+    navigates: true,
+    victim: 'admin',
+    html: (target) => autoSubmit(`<form method="post" action="${target}/admin/accounts"><input name="email" value="forged@example.org"><input name="role" value="admin"><input name="password" value="attacker-chosen-password"></form>`),
+  },
+  {
+    name: "the admin's reset-link form (/admin/accounts/:id/reset)",
+    navigates: true,
+    victim: 'admin',
+    html: (target, { adminId }) => autoSubmit(`<form method="post" action="${target}/admin/accounts/${adminId}/reset"></form>`),
   },
   {
     name: 'the upload API by fetch (no-cors multipart, a "simple" request)',
@@ -69,7 +105,8 @@ describe('cross-site request forgery (Chromium)', function () {
   let attacker: http.Server;
   let attackerUrl: string;
   let page = '';
-  const ids = { imageId: '', articleId: '' };
+  const ids = { imageId: '', articleId: '', adminId: '' };
+  let admin: BrowserSession | undefined;
   let jpegBase64 = '';
   const posts: Array<{ url: string; status: number }> = [];
 
@@ -91,13 +128,18 @@ describe('cross-site request forgery (Chromium)', function () {
     form.set('articleUrl', 'https://news.example/story');
     form.set('articleHeadline', 'A story');
     form.set('image', new Blob([new Uint8Array(await readFile(fixture('Canon_40D.jpg')))]), 'genuine.jpg');
-    const response = await fetch(`${suite.app.url}/api/images`, { method: 'POST', body: form });
+    const response = await fetch(`${suite.app.url}/api/images`, { method: 'POST', body: form, headers: suite.app.credentials.editor.header });
     expect(response.status).to.equal(201);
     const image = (await response.json()) as { id: string; uses: Array<{ article: { id: string } | null }> };
     ids.imageId = image.id;
     ids.articleId = image.uses[0].article!.id;
+    const adminAccount = await suite.app.accountWithPassword('admin', 'Ada Admin');
+    ids.adminId = adminAccount.accountId;
+    admin = await openBrowser();
+    await signIn(admin.page, suite.app.url, adminAccount.email, adminAccount.password);
   });
   after(async () => {
+    await admin?.close();
     await new Promise<void>((resolve) => attacker?.close(() => resolve()));
   });
 
@@ -105,7 +147,7 @@ describe('cross-site request forgery (Chromium)', function () {
     it(`refuses ${attack.name} posted from another site, and nothing changes`, async () => {
       const before = await archiveState(suite.app.uploadDir);
       page = attack.html(suite.app.url, ids, jpegBase64);
-      const { page: tab } = suite.browser;
+      const { page: tab } = attack.victim === 'admin' ? admin! : suite.browser;
       const firstPost = posts.length;
       if (attack.navigates) {
         await Promise.all([tab.waitForURL((url) => url.href.startsWith(suite.app.url), { timeout: 20_000 }), tab.goto(`${attackerUrl}/attack`)]);

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import sharp from 'sharp';
-import request from 'supertest';
 import { ImageModel } from '../../server/images/image.model';
 import { emptyUploads, filesUnder, resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { frameAt, makeVideo } from '../support/make-video';
@@ -189,7 +188,7 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
   it('refuses a video longer than MAX_VIDEO_SECONDS with 413 and leaves nothing', async () => {
     const strict = await startTestApp({ maxVideoSeconds: 10 });
     try {
-      const response = await request(strict.url).post('/api/images').attach('image', h264).expect(413);
+      const response = await strict.as('editor').post('/api/images').attach('image', h264).expect(413);
       expect(response.body.error.code).to.equal('video_too_long');
       expect(response.body.error.message).to.equal('The video is 15 s long; the limit is 10 s.');
       expect(await filesUnder(strict.uploadDir)).to.deep.equal([]);
@@ -202,14 +201,14 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
   it('holds images to MAX_UPLOAD_MB and videos to MAX_VIDEO_MB while they stream', async () => {
     const strict = await startTestApp({ maxUploadBytes: 100_000, maxVideoBytes: 2_000_000 });
     try {
-      await request(strict.url).post('/api/images').attach('image', h264).expect(201);
+      await strict.as('editor').post('/api/images').attach('image', h264).expect(201);
       const bigJpeg = path.join(dir, 'big.jpg');
       await writeFile(bigJpeg, await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer());
-      const refused = await request(strict.url).post('/api/images').attach('image', bigJpeg).expect(413);
+      const refused = await strict.as('editor').post('/api/images').attach('image', bigJpeg).expect(413);
       expect(refused.body.error.message).to.match(/for an image/);
       const bigVideo = path.join(dir, 'big.webm');
       await writeFile(bigVideo, Buffer.concat([await readFile(vp9), randomBytes(1_000_000)]));
-      const tooBig = await request(strict.url).post('/api/images').attach('image', bigVideo).expect(413);
+      const tooBig = await strict.as('editor').post('/api/images').attach('image', bigVideo).expect(413);
       expect(tooBig.body.error.message).to.match(/2 MB for a video/);
     } finally {
       await strict.close();
