@@ -12,7 +12,7 @@ import { createImageService } from './images/images.service';
 import { createImagesRepository } from './images/images.repository';
 import { createIngestService } from './images/ingest.service';
 import { createLookupService } from './images/lookup.service';
-import { closeMetadataReaders } from './images/metadata';
+import { createMetadataReader } from './images/metadata';
 import { repairStorage } from './images/repair';
 import { ensureUploadDirs, uploadPaths } from './images/storage';
 import { createAccountsCapability } from './accounts/accounts.capability';
@@ -78,11 +78,12 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     videoWork: pLimit(1),
     declaredRecord,
   });
-  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
+  const metadataReader = createMetadataReader();
+  const ingest = createIngestService({ paths, limits, metadataReader, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const creditsWriter = createCreditsWriter();
   const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
-  const lookup = createLookupService({ provenance, limits, imageWork, video });
+  const lookup = createLookupService({ provenance, limits, metadataReader, imageWork, video });
   const accounts = await createAccountsCapability(config.accounts, logger);
   return {
     accounts,
@@ -126,7 +127,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
       if (!(await writes.settled(WRITES_SETTLE_MS))) {
         logger.warn(`${writes.count} upload(s) or edit(s) still under way after ${WRITES_SETTLE_MS / 1000} s; the start-up repair will tidy up after them`);
       }
-      await closeMetadataReaders();
+      await metadataReader.close();
       await creditsWriter.close();
     },
   };

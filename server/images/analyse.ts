@@ -10,7 +10,7 @@ import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
 import { mimeTypeOf, requireImageFormat } from './file-type';
 import { openImage, probeImage, type MediaLimits } from './media';
-import { readMetadata } from './metadata';
+import type { EmbeddedMetadataReader } from './metadata';
 
 export interface FileAnalysis {
   format: ImageFormat;
@@ -39,12 +39,12 @@ export function declaresAi(c2pa: C2paSummary, embedded: NormalisedMetadata): boo
   return [...(c2pa.digitalSourceTypes ?? []), ...(embedded.digitalSourceType ? [embedded.digitalSourceType] : [])].some(isAiDigitalSourceType);
 }
 
-export async function analyseFile(filePath: string, limits: AnalysisLimits): Promise<FileAnalysis> {
+export async function analyseFile(filePath: string, limits: AnalysisLimits, metadataReader: EmbeddedMetadataReader): Promise<FileAnalysis> {
   const format = await detectFormat(filePath);
   // probeImage enforces the pixel limit from the header before anything is decoded.
   const facts = await probeImage(filePath, format, limits);
   const [metadata, c2pa, phash] = await Promise.all([
-    readMetadata(filePath, format),
+    metadataReader.read(filePath, format),
     readC2pa(filePath, { mimeType: mimeTypeOf(format), settings: limits.c2pa }),
     openImage(filePath, format, limits).then((image) => perceptualHash(image)),
   ]);

@@ -25,12 +25,10 @@ interface LibHeif {
 
 export class HeifDecodeError extends Error {}
 
-let libheif: LibHeif | undefined;
-
 function loadLibheif(): LibHeif {
-  // Loaded on first use: the bundle embeds a 1.4 MB wasm binary that most processes never need.
-  libheif ??= createRequire(import.meta.url)('libheif-js/wasm-bundle') as LibHeif;
-  return libheif;
+  // Loaded on first use (require's cache keeps it): the bundle embeds a 1.4 MB wasm binary that
+  // most processes never need.
+  return createRequire(import.meta.url)('libheif-js/wasm-bundle') as LibHeif;
 }
 
 export interface DecodedHeif {

@@ -11,6 +11,7 @@ import { ConflictError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { WritesInFlight } from '../shared/writes-in-flight';
 import { analyseFile, declaresAi, type AnalysisLimits } from './analyse';
+import type { EmbeddedMetadataReader } from './metadata';
 import type { ArticleLinks, ArticleRef, DescribedImageClaim } from './article-links';
 import { creditKeyOf, declaredForDescribed, keywordsOf, type DeclaredFields, type DeclaredUpload } from './declared';
 import type { ImageProvenance } from './image-provenance';
@@ -32,6 +33,8 @@ export interface IngestDeps {
   /** Bounds how many files are decoded at once, so memory stays flat however many uploads arrive. */
   imageWork: LimitFunction;
   limits: AnalysisLimits;
+  /** Reads embedded metadata (its ExifTool processes are the composition root's to end). */
+  metadataReader: EmbeddedMetadataReader;
   images: ImagesRepository;
   articles: ArticleLinks;
   provenance: ImageProvenance;
@@ -58,7 +61,7 @@ export function declaredRecord(fields: DeclaredFields) {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { paths, limits, images, articles, provenance, history, logger, imageWork } = deps;
+  const { paths, limits, metadataReader, images, articles, provenance, history, logger, imageWork } = deps;
 
   /** The article an upload names: one already in the archive by id, or found or created from its fields. */
   async function articleOf(declared: DeclaredUpload): Promise<ArticleRef | undefined> {
@@ -139,7 +142,7 @@ export function createIngestService(deps: IngestDeps) {
     const { analysis, derivatives } = await imageWork(async () => {
       // An HEIC file is decoded once for both steps (and its pixels let go when they are done).
       const media = { ...limits, hevcDecodes: new Map() };
-      const analysis = await analyseFile(upload.path, media);
+      const analysis = await analyseFile(upload.path, media, metadataReader);
       return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, paths.derivatives, media) };
     });
     const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);

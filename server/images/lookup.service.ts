@@ -3,6 +3,7 @@
 import type { LimitFunction } from 'p-limit';
 import type { FileForensics } from '../forensics/forensics.types';
 import { analyseFile, type AnalysisLimits } from './analyse';
+import type { EmbeddedMetadataReader } from './metadata';
 import { derivativeUrl } from './images.serialize';
 import type { C2paSummary, Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
@@ -42,11 +43,13 @@ export interface LookupResult {
 export function createLookupService({
   provenance,
   limits,
+  metadataReader,
   imageWork,
   video,
 }: {
   provenance: ImageProvenance;
   limits: AnalysisLimits;
+  metadataReader: EmbeddedMetadataReader;
   imageWork: LimitFunction;
   video?: Pick<VideoService, 'recognise' | 'lookup' | 'framesMatching'>;
 }) {
@@ -58,7 +61,7 @@ export function createLookupService({
   }
 
   async function lookupImage(filePath: string, sha256: string): Promise<LookupResult> {
-    const analysis = await imageWork(() => analyseFile(filePath, limits));
+    const analysis = await imageWork(() => analyseFile(filePath, limits, metadataReader));
     const matched = await provenance.findMatches(sha256, analysis.phash);
     const findings = computeFindings({
       declared: {},

@@ -19,12 +19,11 @@
 // is "no metadata" for that part. Pixel checks are someone else's job.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import nodePath from 'node:path';
 import * as exifrModule from 'exifr';
-import { DefaultExiftoolArgs, ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
+import { createExifToolPool, type ExifToolPool } from '../shared/exiftool';
 import type { ImageFormat, NormalisedMetadata } from './image.types';
 import { boundMetadataExpansion } from './metadata.bounds';
 import { normaliseMetadata } from './metadata.normalise';
@@ -73,21 +72,6 @@ const MAX_SUBIFDS = 64;
 
 const EXIFTOOL_TIMEOUT_MS = 10_000;
 
-/**
- * Address-space ceiling of each ExifTool process: a normal read needs under 200 MB; a block that
- * escaped the expansion caps (metadata.bounds.ts) ends in "Out of memory!" instead of gigabytes.
- */
-const EXIFTOOL_MAX_VIRTUAL_KB = 512 * 1024;
-
-/** The Perl script exiftool-vendored would run, started instead through sh so that ulimit applies to it. */
-function limitedExifToolLaunch(): { exiftoolPath: string; exiftoolArgs: string[] } {
-  const script = createRequire(import.meta.url).resolve('exiftool-vendored.pl/bin/exiftool');
-  return {
-    exiftoolPath: '/bin/sh',
-    exiftoolArgs: ['-c', `ulimit -v ${EXIFTOOL_MAX_VIRTUAL_KB} && exec perl "$0" "$@"`, script, ...DefaultExiftoolArgs],
-  };
-}
-
 type ExifrApi = Pick<typeof exifrModule, 'parse' | 'sidecar' | 'thumbnail'>;
 
 // exifr 7 ships a single UMD file. Node's ESM loader exposes it only as `default`; loaded through
@@ -131,27 +115,19 @@ const EXIFR_OPTIONS: ExifrOptions = {
   chunked: false, // we already hold the bytes; chunked reads stop before late PNG chunks (eXIf after IDAT, iTXt XMP)
 };
 
-let exiftool: ExifTool | undefined;
-
-function getExifTool(): ExifTool {
-  exiftool ??= new ExifTool({
-    maxProcs: 2,
-    taskTimeoutMillis: EXIFTOOL_TIMEOUT_MS,
-    // A file that times out once will time out again; retrying only doubles the cost.
-    taskRetries: 0,
-    maxTasksPerProcess: 500,
-    ...limitedExifToolLaunch(),
-    ignoreShebang: false, // the launch above is a shell, not the script
-  });
-  return exiftool;
+/**
+ * Reads a file's embedded metadata: exifr first, ExifTool where exifr cannot (see whyExifTool). The
+ * ExifTool processes are this reader's own; close() ends them (the app on shutdown, tests after).
+ */
+export function createMetadataReader() {
+  const exiftool = createExifToolPool({ maxProcs: 2, taskTimeoutMillis: EXIFTOOL_TIMEOUT_MS });
+  return {
+    read: (path: string, format: ImageFormat) => readMetadata(path, format, exiftool),
+    close: () => exiftool.close(),
+  };
 }
 
-/** Ends the ExifTool child process. The app calls this on shutdown; tests in an `after` hook. */
-export async function closeMetadataReaders(): Promise<void> {
-  const et = exiftool;
-  exiftool = undefined;
-  if (et) await et.end();
-}
+export type EmbeddedMetadataReader = ReturnType<typeof createMetadataReader>;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -238,8 +214,8 @@ function whyExifTool(format: ImageFormat, bytes: Buffer, pass: ExifrPass | undef
   return undefined;
 }
 
-async function runExifTool(path: string): Promise<{ blocks: { [K in BlockName]?: RawBlock }; warnings: string[] }> {
-  const tags = await getExifTool().readRaw(path, {
+async function runExifTool(exiftool: ExifToolPool, path: string): Promise<{ blocks: { [K in BlockName]?: RawBlock }; warnings: string[] }> {
+  const tags = await exiftool.get().readRaw(path, {
     // Same view as the fixtures' ground truth: group-1 names, numbers not labels, XMP structures kept.
     readArgs: ['-G1', '-n', '-struct'],
     ignoreMinorErrors: true,
@@ -276,7 +252,7 @@ function hasThumbnailTags(raw: RawMetadata): boolean {
  * Reads and normalises the metadata of a stored image. Never rejects for a bad file: failures become
  * `raw.warnings` and empty blocks.
  */
-export async function readMetadata(path: string, format: ImageFormat): Promise<MetadataResult> {
+async function readMetadata(path: string, format: ImageFormat, exiftool: ExifToolPool): Promise<MetadataResult> {
   const raw: RawMetadata = { readers: [], warnings: [] };
   let bytes: Buffer;
   try {
@@ -305,7 +281,7 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
     return readerPath;
   };
   try {
-    const result = await readBlocks(format, bytes, raw, exifToolPath);
+    const result = await readBlocks(format, bytes, raw, exiftool, exifToolPath);
     if (bounded.unread.length > 0) result.normalised.unreadBlocks = bounded.unread;
     return result;
   } finally {
@@ -313,7 +289,7 @@ export async function readMetadata(path: string, format: ImageFormat): Promise<M
   }
 }
 
-async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, exifToolPath: () => Promise<string>): Promise<MetadataResult> {
+async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, exiftool: ExifToolPool, exifToolPath: () => Promise<string>): Promise<MetadataResult> {
   let pass: ExifrPass | undefined;
   if (EXIFR_FORMATS.has(format)) {
     const t0 = performance.now();
@@ -346,7 +322,7 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
   if (reason) {
     const t0 = performance.now();
     try {
-      const et = await runExifTool(await exifToolPath());
+      const et = await runExifTool(exiftool, await exifToolPath());
       raw.warnings.push(...et.warnings);
       for (const [name, block] of Object.entries(et.blocks) as [BlockName, RawBlock][]) {
         // exifr's block stays when both have one: one reader per block keeps `sources` unambiguous.
@@ -367,7 +343,7 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
         // exifr.thumbnail() only knows JPEG/TIFF layouts (not a PNG eXIf chunk, for one).
         reader = 'exiftool';
         const t0 = performance.now();
-        thumb = await getExifTool().extractBinaryTagToBuffer('ThumbnailImage', await exifToolPath());
+        thumb = await exiftool.get().extractBinaryTagToBuffer('ThumbnailImage', await exifToolPath());
         raw.readers.push({ reader, reason: 'embedded thumbnail exifr could not extract', ms: Math.round(performance.now() - t0) });
       }
       if (thumb) embeddedThumbnail = await thumbnailFacts(thumb, reader, raw.warnings);

@@ -239,15 +239,15 @@ interface C2paLibrary {
   mergeSettings(...settings: object[]): object;
 }
 
-let libraryPromise: Promise<C2paLibrary | undefined> | undefined;
-
-/** c2pa-node, loaded once; undefined when its native binary cannot load on this machine. */
+/**
+ * c2pa-node, loaded on first use (Node's module cache makes every later call the same module);
+ * undefined when its native binary cannot load on this machine.
+ */
 export function loadC2paLibrary(): Promise<C2paLibrary | undefined> {
-  libraryPromise ??= import('@contentauth/c2pa-node').then(
+  return import('@contentauth/c2pa-node').then(
     (module) => module as unknown as C2paLibrary,
     () => undefined,
   );
-  return libraryPromise;
 }
 
 function stateOf(store: StoreJson, failures: string[]): C2paValidationState {

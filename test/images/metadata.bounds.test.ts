@@ -1,13 +1,20 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { boundMetadataExpansion, EXPANSION_LIMITS, pngChunks } from '../../server/images/metadata.bounds';
-import { readMetadata } from '../../server/images/metadata';
+import { createMetadataReader } from '../../server/images/metadata';
+import { createCreditsWriter } from '../../server/transfer/credits-writer';
 import { compressedXmpBomb, iccpBomb, pngWith, zlibBomb, ztxtIptcBomb } from '../support/bombs';
 import { fixture } from '../support/app';
 
 const MiB = 1024 * 1024;
 
 describe('metadata expansion bounds', () => {
+  const reader = createMetadataReader();
+  const readMetadata = reader.read;
+  after(() => reader.close());
+
   it('cuts each kind of bomb chunk out of what the readers get, naming it', async () => {
     for (const [bomb, label] of [
       [iccpBomb(), 'PNG iCCP (ICC profile)'],
@@ -65,17 +72,27 @@ describe('metadata expansion bounds', () => {
     }
   });
 
-  it('ExifTool runs under an address-space limit', async () => {
-    // A WebP always goes to ExifTool (exifr does not read WebP), which starts its process.
-    await readMetadata(fixture('mars.webp'), 'webp');
-    const limits: string[] = [];
-    for (const pid of await readdir('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const [cmdline, status] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')]);
-      if (!cmdline.includes('exiftool') || !new RegExp(`PPid:\\s+${process.pid}\\b`).test(status)) continue;
-      limits.push(await readFile(`/proc/${pid}/limits`, 'utf8'));
+  it('ExifTool runs under an address-space limit, for reading and for writing credits into a copy', async () => {
+    // A WebP always goes to ExifTool (exifr does not read WebP), which starts its process; the
+    // credits writer (downloads with credits embedded) starts its own, on a copy of an upload.
+    const writer = createCreditsWriter();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'bounds-writer-'));
+    try {
+      await readMetadata(fixture('mars.webp'), 'webp');
+      await writer.writeCopy(fixture('Canon_40D.jpg'), path.join(dir, 'copy.jpg'), { 'XMP-dc:Rights': 'test' }, 'jpeg');
+      const launches: Array<{ parent: string; limits: string }> = [];
+      for (const pid of await readdir('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        const [cmdline, status] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/status`, 'utf8').catch(() => '')]);
+        if (!cmdline.includes('exiftool') || !new RegExp(`PPid:\\s+${process.pid}\\b`).test(status)) continue;
+        launches.push({ parent: String(process.pid), limits: await readFile(`/proc/${pid}/limits`, 'utf8') });
+      }
+      // At least the reader's and the writer's (other test files' apps may have more running).
+      expect(launches.length).to.be.greaterThanOrEqual(2);
+      for (const { limits } of launches) expect(limits).to.match(/Max address space\s+536870912\s+536870912\s+bytes/);
+    } finally {
+      await writer.close();
+      await rm(dir, { recursive: true, force: true });
     }
-    expect(limits.length).to.be.greaterThan(0);
-    for (const table of limits) expect(table).to.match(/Max address space\s+536870912\s+536870912\s+bytes/);
   });
 });

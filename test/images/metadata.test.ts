@@ -7,7 +7,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImageFormat } from '../../server/images/image.types';
-import { type MetadataResult, closeMetadataReaders, readMetadata } from '../../server/images/metadata';
+import { type MetadataResult, createMetadataReader } from '../../server/images/metadata';
 import { compare, firstTag, textOf, type Truth } from '../support/ground-truth';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/images');
@@ -39,6 +39,11 @@ function containsBinary(v: unknown): boolean {
   if (v && typeof v === 'object') return Object.values(v).some(containsBinary);
   return typeof v === 'function' || typeof v === 'bigint';
 }
+
+// One reader (with its ExifTool processes) for the whole file, as the app has one.
+const reader = createMetadataReader();
+const readMetadata = reader.read;
+const closeMetadataReaders = reader.close;
 
 describe('images/metadata: readMetadata on every fixture', function () {
   this.timeout(60_000);
@@ -210,7 +215,7 @@ describe('images/metadata: files that are not what they claim', function () {
     expect(result.raw.warnings.join(' ')).to.match(/unreadable/);
   });
 
-  it('can be used again after closeMetadataReaders', async () => {
+  it('can be used again after its ExifTool processes were ended', async () => {
     await closeMetadataReaders();
     const truth = JSON.parse(await readFile(join(FIXTURES, 'test_xmp.webp.exiftool.json'), 'utf8'))[0] as Truth;
     const result = await readMetadata(join(FIXTURES, 'test_xmp.webp'), 'webp');

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startEmbeddedServer, type EmbeddedServer } from '../../server/embedded-db';
-import { closeMetadataReaders } from '../../server/images/metadata';
 
 let embedded: EmbeddedServer | undefined;
 let dataDir: string | undefined;
@@ -29,8 +28,6 @@ export const mochaHooks = {
     this.timeout(60_000);
     if (mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
     await mongoose.disconnect();
-    // The ExifTool child process would keep mocha alive.
-    await closeMetadataReaders();
     await embedded?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   },
