@@ -45,11 +45,18 @@ module.exports = {
       to: { path: '^server/(images|articles|web)/' },
     },
     {
-      name: 'images-know-no-articles',
-      comment: 'Images reach articles through ArticleLinks (images/article-links.ts), wired in services.ts.',
+      name: 'images-know-no-articles-or-videos',
+      comment: 'Images reach articles through ArticleLinks (images/article-links.ts) and videos through VideoPort (images/video-port.ts), both wired in services.ts.',
       severity: 'error',
       from: { path: '^server/images/' },
-      to: { path: '^server/(articles|web)/' },
+      to: { path: '^server/(articles|video|web)/' },
+    },
+    {
+      name: 'files-are-below-capabilities',
+      comment: 'server/files says what a file is from its bytes; images and video both build on it.',
+      severity: 'error',
+      from: { path: '^server/files/' },
+      to: { path: '^server/', pathNot: '^server/(files|shared)/' },
     },
   ],
   options: {

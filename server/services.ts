@@ -28,7 +28,7 @@ import { resolveFfmpeg } from './video/ffmpeg';
 import { repairVideos } from './video/video.repair';
 import { createVideoRepository } from './video/video.repository';
 import { createVideoService, videoOriginFindings } from './video/video.service';
-import { isVideoFormat } from './video/video-format';
+import { isVideoFormat } from './files/video-format';
 import { declaredRecord } from './images/ingest.service';
 
 /** How long shutdown waits for uploads and edits under way before closing the database anyway. */

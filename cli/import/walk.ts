@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { describeNonImage, sniffImageFormat } from '../../server/images/file-type';
+import { describeNonImage, sniffImageFormat } from '../../server/files/file-type';
 
 /** Names that announce an image: such a file whose bytes are not one is refused, not skipped. */
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff', '.heic', '.heif', '.avif']);

@@ -1,14 +1,14 @@
 // Everything the archive learns from an uploaded file before storing it: its real format,
 // sharp's facts, the embedded metadata, Content Credentials and the perceptual hash.
 import { stat } from 'node:fs/promises';
-import { readForensics } from '../forensics/analyse';
-import type { FileForensics } from '../forensics/forensics.types';
+import { readForensics } from '../provenance/forensics/analyse';
+import type { FileForensics } from '../provenance/forensics/forensics.types';
 import { readC2pa, type C2paSettings, type C2paSummary } from '../provenance/c2pa';
 import { isAiDigitalSourceType } from '../provenance/c2pa-words';
 import { perceptualHash } from '../provenance/phash';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
-import { mimeTypeOf, requireImageFormat } from './file-type';
+import { mimeTypeOf, requireImageFormat } from '../files/file-type';
 import { openImage, probeImage, type MediaLimits } from './media';
 import type { EmbeddedMetadataReader } from './metadata';
 

@@ -1,10 +1,10 @@
 // Plain shapes shared by the ingest pipeline, the image model and the pages.
+import type { ImageFormat } from '../files/file-type';
 
 export const VERIFICATION_STATUSES = ['unverified', 'verified', 'disputed'] as const;
 export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
-/** The formats the archive accepts, decided from the file's content. */
-export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'heif' | 'avif';
+export type { ImageFormat };
 
 // What the file says about its origin is read by provenance's findings too, so its shape lives there.
 export type { NormalisedMetadata } from '../provenance/findings.types';

@@ -14,7 +14,7 @@ import { readImagePatch, type ImageService } from './images.service';
 import { removeQuietly } from './storage';
 import type { UploadPaths } from './storage';
 import { createUploadMiddleware, uploadedFiles, type HashedUpload, type UploadLimits } from './upload';
-import type { VideoService } from '../video/video.service';
+import type { VideoPort } from './video-port';
 
 export function createImagesApiRouter({
   limits,
@@ -25,7 +25,7 @@ export function createImagesApiRouter({
   limits: UploadLimits;
   paths: UploadPaths;
   images: ImageService;
-  video?: Pick<VideoService, 'answerFor'>;
+  video?: Pick<VideoPort, 'answerFor'>;
 }): Router {
   const router = Router();
   const upload = createUploadMiddleware(paths, limits);

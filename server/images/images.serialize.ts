@@ -1,5 +1,5 @@
 // The API's JSON shape of an image record. Identifiers are strings, dates ISO strings, files URLs.
-import type { FileForensics } from '../forensics/forensics.types';
+import type { FileForensics } from '../provenance/forensics/forensics.types';
 import type { ArticleRef } from './article-links';
 import type { ImageRecord } from './image.model';
 

@@ -20,7 +20,7 @@ import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
-import type { VideoService } from '../video/video.service';
+import type { VideoPort } from './video-port';
 import type { Actor } from '../accounts/principal';
 
 export interface IngestResult {
@@ -43,7 +43,7 @@ export interface IngestDeps {
   /** Every ingest is counted here, so shutdown waits for it. */
   writes: WritesInFlight;
   /** Videos (server/video) take their own path after the identity check; stills are linked to the videos they come from. */
-  video?: Pick<VideoService, 'recognise' | 'storeNew' | 'stillStored'>;
+  video?: Pick<VideoPort, 'recognise' | 'storeNew' | 'stillStored'>;
 }
 
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };

@@ -1,14 +1,14 @@
 // "Is this picture already in the archive?": analyses any image file without storing it and
 // lists the exact and near-duplicate matches with their credits, plus the file's own findings.
 import type { LimitFunction } from 'p-limit';
-import type { FileForensics } from '../forensics/forensics.types';
+import type { FileForensics } from '../provenance/forensics/forensics.types';
 import { analyseFile, type AnalysisLimits } from './analyse';
 import type { EmbeddedMetadataReader } from './metadata';
 import { derivativeUrl } from './images.serialize';
 import type { C2paSummary, Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
 import type { ImageProvenance } from './image-provenance';
-import type { VideoService } from '../video/video.service';
+import type { FrameLinkView, VideoPort } from './video-port';
 
 export interface LookupMatch {
   imageId: string;
@@ -37,7 +37,7 @@ export interface LookupResult {
   /** XMP Iptc4xmpExt:DigitalSourceType, when the file declares one. */
   digitalSourceType?: string;
   /** Held videos this picture is a frame of, with the frame's timecode (server/video). */
-  videoFrames?: Awaited<ReturnType<VideoService['framesMatching']>>;
+  videoFrames?: Array<Omit<FrameLinkView, 'imageId'>>;
 }
 
 export function createLookupService({
@@ -51,7 +51,7 @@ export function createLookupService({
   limits: AnalysisLimits;
   metadataReader: EmbeddedMetadataReader;
   imageWork: LimitFunction;
-  video?: Pick<VideoService, 'recognise' | 'lookup' | 'framesMatching'>;
+  video?: Pick<VideoPort, 'recognise' | 'lookup' | 'framesMatching'>;
 }) {
   /** A video is looked up by its frames (server/video); anything else as an image. */
   async function lookup(filePath: string, sha256: string) {

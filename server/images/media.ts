@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import sharp, { type AvifOptions, type Metadata, type OutputInfo, type Sharp, type WebpOptions } from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../shared/errors';
-import { formatName, mimeTypeOf } from './file-type';
+import { formatName, mimeTypeOf } from '../files/file-type';
 import { decodeHeif, pixelsAsTiff, type DecodedHeif } from './heic';
 import type { DerivativeInfo, FileFacts, ImageFormat } from './image.types';
 

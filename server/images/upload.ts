@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { PayloadTooLargeError } from '../shared/errors';
-import { sniffVideoFormatFromBytes } from '../video/video-format';
+import { sniffVideoFormatFromBytes } from '../files/video-format';
 import { uploadError } from '../shared/error-handler';
 import { tempFilePath, type UploadPaths } from './storage';
 

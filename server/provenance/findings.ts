@@ -5,7 +5,7 @@
 import { parseCredit, type ParsedCredit } from '../credits/credit-parser';
 import { namesMatch, normaliseName } from '../credits/name-match';
 import { accountFromUrl, hostOf, platformById, platformForUrl } from '../credits/platforms';
-import { forensicFindings } from '../forensics/findings';
+import { forensicFindings } from './forensics/findings';
 import { failedCheckWords } from './c2pa-words';
 import type { Finding, FindingCode, FindingEvidence, NormalisedMetadata, ProvenanceBadge, ProvenanceInput, ProvenanceMatch } from './findings.types';
 

@@ -1,6 +1,6 @@
 // Shapes of the provenance report. Plain data: stored on the image record, sent to the pages.
 
-import type { FileForensics, FileShape } from '../forensics/forensics.types';
+import type { FileForensics, FileShape } from './forensics/forensics.types';
 import type { C2paFailedCheck, C2paManifest, C2paValidationState } from './c2pa.types';
 
 export type { C2paValidationState } from './c2pa.types';

@@ -4,7 +4,7 @@
 // provenance imports nothing of the images capability.
 import type mongoose from 'mongoose';
 import { computeFindings, overallBadge } from './findings';
-import type { FileForensics } from '../forensics/forensics.types';
+import type { FileForensics } from './forensics/forensics.types';
 import type { C2paSummary, Finding, NormalisedMetadata, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
 import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';

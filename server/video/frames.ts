@@ -3,7 +3,7 @@
 // scores read from the metadata filter's log. Nothing of the video is held in memory beyond a frame.
 import { Writable } from 'node:stream';
 import { FFMPEG_MEMORY_BYTES, inputArgs, runLimited, unreadableVideo, type FfmpegBinaries, type RunLimits } from './ffmpeg';
-import { demuxerOf, type VideoFormat } from './video-format';
+import { demuxerOf, type VideoFormat } from '../files/video-format';
 
 export interface SampledFrame {
   /** Presentation time in seconds from the start of the video. */

@@ -1,7 +1,7 @@
 // ffprobe behind one function: the container's and streams' facts as JSON, within limits.
 import { InternalError } from '../shared/errors';
 import { FFMPEG_MEMORY_BYTES, inputArgs, runLimited, unreadableVideo, type FfmpegBinaries } from './ffmpeg';
-import { demuxerOf, type VideoFormat } from './video-format';
+import { demuxerOf, type VideoFormat } from '../files/video-format';
 import type { FfprobeOutput } from './video-metadata';
 import { Writable } from 'node:stream';
 

@@ -24,6 +24,7 @@ import type { Finding } from '../provenance/findings.types';
 import type { HistoryService } from '../provenance/history.service';
 import { perceptualHash } from '../provenance/phash';
 import type { ImageProvenance } from '../images/image-provenance';
+import type { FrameLinkView, VideoLookupResult } from '../images/video-port';
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { FfmpegBinaries } from './ffmpeg';
@@ -31,7 +32,7 @@ import { createFrameIndex, type FrameMatch } from './frame-index';
 import { extractFrame, sampleFrames, sampleSize, type SampledFrame } from './frames';
 import { probeVideo } from './probe';
 import { formatTimecode, timeParam } from './timecode';
-import { isVideoFormat, sniffVideoFormatFromBytes, videoFormatName, videoMimeType, type VideoFormat } from './video-format';
+import { isVideoFormat, sniffVideoFormatFromBytes, videoFormatName, videoMimeType, type VideoFormat } from '../files/video-format';
 import { normaliseVideoMetadata, videoFactsFrom, type FfprobeOutput, type VideoFacts } from './video-metadata';
 import type { FrameHash, Keyframe, StillLink, VideoDetails, VideoRepository } from './video.repository';
 
@@ -338,7 +339,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   /** A lookup with a video: analysed without storing anything; the held stills from it and the same file if held. */
-  async function lookup(filePath: string, sha256: string, format: VideoFormat) {
+  async function lookup(filePath: string, sha256: string, format: VideoFormat): Promise<VideoLookupResult> {
     return deps.videoWork(async () => {
       const { facts } = await probe(filePath, format);
       const { frames } = await sample(filePath, format, facts);
@@ -410,6 +411,8 @@ export function createVideoService(deps: VideoServiceDeps) {
     return sourcesOf(id);
   }
 
+  // images reaches recognise, storeNew, stillStored, lookup, framesMatching and answerFor through
+  // its VideoPort; services.ts hands this object in, which is where the compiler checks it fits.
   return {
     recognise,
     storeNew,
@@ -444,7 +447,7 @@ export async function describeLinks(images: Pick<ImagesRepository, 'matchCandida
   });
 }
 
-function linkView(link: StillLink, side: 'video' | 'image', record: Pick<ImageRecord, '_id' | 'declared' | 'createdAt' | 'derivatives'>) {
+function linkView(link: StillLink, side: 'video' | 'image', record: Pick<ImageRecord, '_id' | 'declared' | 'createdAt' | 'derivatives'>): FrameLinkView {
   const videoId = String(link.video);
   return {
     videoId,

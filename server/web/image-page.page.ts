@@ -9,7 +9,7 @@ import type { Finding } from '../provenance/findings.types';
 import type { HistoryService } from '../provenance/history.service';
 import { credentialsView } from './c2pa.view';
 import type { VideoService } from '../video/video.service';
-import { isVideoFormat } from '../video/video-format';
+import { isVideoFormat } from '../files/video-format';
 import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 import { originSteps, sourceVideoViews, videoFactsGroup, videoPageView } from './video-page.view';
 

@@ -5,7 +5,7 @@ import type { ImageRecord } from '../images/image.model';
 import { VERIFICATION_STATUSES } from '../images/image.types';
 import { derivativeUrl, originalUrl } from '../images/images.serialize';
 import type { HistoryEntryView } from '../provenance/history.service';
-import type { FileForensics } from '../forensics/forensics.types';
+import type { FileForensics } from '../provenance/forensics/forensics.types';
 import type { Finding } from '../provenance/findings.types';
 import type { MatchedImageRecord } from '../images/image-provenance';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';

@@ -5,7 +5,7 @@ import { originalUrl } from '../images/images.serialize';
 import type { VideoService } from '../video/video.service';
 import type { VideoDetails } from '../video/video.repository';
 import { formatTimecode, timeParam } from '../video/timecode';
-import { videoMimeType, type VideoFormat } from '../video/video-format';
+import { videoMimeType, type VideoFormat } from '../files/video-format';
 import type { ChainStep, MetadataGroup, Row } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
 

@@ -10,7 +10,7 @@ import {
   requireImageFormat,
   sniffImageFormat,
   sniffImageFormatFromBytes,
-} from '../../server/images/file-type';
+} from '../../server/files/file-type';
 import type { ImageFormat } from '../../server/images/image.types';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/images');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { PayloadTooLargeError, UnprocessableError } from '../../server/shared/errors';
-import { sniffImageFormat } from '../../server/images/file-type';
+import { sniffImageFormat } from '../../server/files/file-type';
 import { decodeHeif, pixelsAsTiff } from '../../server/images/heic';
 import type { Derivatives, HevcDecodes } from '../../server/images/media';
 import { perceptualHash } from '../../server/provenance/phash';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { formatTimecode } from '../../server/video/timecode';
-import { sniffVideoFormatFromBytes } from '../../server/video/video-format';
+import { sniffVideoFormatFromBytes } from '../../server/files/video-format';
 import { normaliseVideoMetadata, parseIso6709, videoFactsFrom } from '../../server/video/video-metadata';
 import { resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { makeVideo, remux } from '../support/make-video';

@@ -3,7 +3,7 @@
 // another picture is a classic trace of editing after capture. A hint, not proof: some software
 // writes a placeholder thumbnail, and a crop changes the picture but not the thumbnail.
 import sharp from 'sharp';
-import { hammingDistance, perceptualHash } from '../provenance/phash';
+import { hammingDistance, perceptualHash } from '../phash';
 
 export interface ThumbnailComparison {
   /** Perceptual-hash distance (0–64 bits) between the thumbnail, oriented like the picture, and the picture. */

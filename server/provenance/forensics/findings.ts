@@ -1,10 +1,9 @@
 // Findings from the file's bytes: its embedded thumbnail, its JPEG compression, whether its shape
 // fits the platform it is credited to, and its clocks. Pure, in the shape of the provenance findings
 // (code, severity, sentence, evidence); computeFindings (provenance/findings.ts) adds them to a report.
-import { parseCredit } from '../credits/credit-parser';
-import { platformById, platformForUrl } from '../credits/platforms';
-import type { NormalisedMetadata } from '../images/image.types';
-import type { DeclaredProvenance, Finding, FindingCode, FindingEvidence, FindingSeverity } from '../provenance/findings.types';
+import { parseCredit } from '../../credits/credit-parser';
+import { platformById, platformForUrl } from '../../credits/platforms';
+import type { DeclaredProvenance, NormalisedMetadata, Finding, FindingCode, FindingEvidence, FindingSeverity } from '../findings.types';
 import type { FileForensics, FileShape } from './forensics.types';
 import { platformProfile, type PlatformProfile } from './platform-profiles';
 import { hoursFromSolarTime, offsetMinutes, wallClock } from './time-checks';

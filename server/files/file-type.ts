@@ -2,7 +2,9 @@
 // Content-Type are never consulted: both are whatever the sender chose to claim.
 import { open } from 'node:fs/promises';
 import { UnsupportedMediaTypeError } from '../shared/errors';
-import type { ImageFormat } from './image.types';
+
+/** The image formats the archive accepts, decided from the file's content. */
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'heif' | 'avif';
 
 /** Enough for every signature below, including an ISO-BMFF `ftyp` box with a dozen compatible brands. */
 export const SNIFF_BYTES = 64;

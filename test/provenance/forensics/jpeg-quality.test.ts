@@ -1,8 +1,8 @@
 // Quality estimates from the quantisation tables of JPEGs sharp encodes here, at known settings.
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { estimateJpegQuality, ijgTable, readQuantisationTables } from '../../server/forensics/jpeg-quality';
-import { hoursFromSolarTime, offsetMinutes, wallClock } from '../../server/forensics/time-checks';
+import { estimateJpegQuality, ijgTable, readQuantisationTables } from '../../../server/provenance/forensics/jpeg-quality';
+import { hoursFromSolarTime, offsetMinutes, wallClock } from '../../../server/provenance/forensics/time-checks';
 
 async function photoLike(): Promise<Buffer> {
   // Noise gives the encoder real detail to quantise; the tables do not depend on it, the file size does.

@@ -1,6 +1,6 @@
 // The forensic findings as pure functions: the cases the HTTP tests do not build a file for.
 import { expect } from 'chai';
-import { forensicFindings, type ForensicsInput } from '../../server/forensics/findings';
+import { forensicFindings, type ForensicsInput } from '../../../server/provenance/forensics/findings';
 
 const codes = (input: ForensicsInput) => forensicFindings(input).map((finding) => finding.code);
 

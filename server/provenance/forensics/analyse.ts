@@ -1,7 +1,7 @@
 // Reads what the forensic findings need from an uploaded file, once, at ingest: the JPEG
 // quantisation tables, the EXIF thumbnail compared with the picture, the last-saved date and the
 // markers platforms write. I/O here; the judging is in findings.ts.
-import type { ImageFormat } from '../images/image.types';
+import type { ImageFormat } from '../../files/file-type';
 import type { FileForensics } from './forensics.types';
 import { readJpegHeader } from './jpeg-header';
 import { estimateJpegQuality, readQuantisationTables } from './jpeg-quality';
