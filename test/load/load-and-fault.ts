@@ -1,5 +1,6 @@
 // npm run test:load — about 30 s of mixed traffic on loopback against the archive as its own process
-// (gallery pages with varied filters, image pages, lookups, edits, ~10 concurrent uploads of distinct
+// (gallery pages with varied filters, image pages, lookups, edits, sign-ins through the login form
+// and sign-outs, ~10 concurrent uploads of distinct
 // generated JPEGs with retries when the connection fails), the server killed with SIGKILL once in the
 // middle and restarted on the same folders. Then it checks that every acknowledged upload is there
 // once with its original and derivatives (hashes match) and a verifying history, every acknowledged
@@ -13,7 +14,7 @@ import { MongoClient } from 'mongodb';
 import sharp from 'sharp';
 import { DEFAULT_DB_NAME } from '../../server/db/connection';
 import { startEmbeddedServer } from '../../server/embedded-db';
-import { startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
+import { runUserCli, startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
 
 /** The load acts as one editor: its token is made with npm run user while the archive runs. */
 let editorToken: string | undefined;
@@ -33,7 +34,7 @@ const PAGE_READERS = 3;
 /** After the restarted server answers, failures of requests sent before it did still count as the window's. */
 const WINDOW_GRACE_MS = 1000;
 
-type Kind = 'gallery' | 'image page' | 'articles page' | 'image api' | 'lookup' | 'edit' | 'upload';
+type Kind = 'gallery' | 'image page' | 'articles page' | 'image api' | 'lookup' | 'edit' | 'upload' | 'sign-in' | 'signed-in page';
 
 interface Sample {
   kind: Kind;
@@ -177,6 +178,39 @@ async function editor(seedIds: string[]): Promise<void> {
   }
 }
 
+/** A person signing in through the form (with its CSRF token), opening their account page, and signing out. */
+async function signer(account: { email: string; password: string }): Promise<void> {
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const cookieOf = (response: Response) => response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  while (!stopping) {
+    // Each step is its own timed request: a restart in between ends the session, as it would for a person.
+    let cookie = '';
+    let csrf = '';
+    const form = await timed('sign-in', async (url) => {
+      const response = await plainFetch(`${url}/login`);
+      cookie = cookieOf(response);
+      return response;
+    });
+    if (form) csrf = csrfOf(await form.text());
+    const signedIn = form && (await timed('sign-in', async (url) => {
+      const response = await plainFetch(`${url}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: url },
+        body: new URLSearchParams({ email: account.email, password: account.password, _csrf: csrf }),
+      });
+      cookie = cookieOf(response) || cookie;
+      return response;
+    }, (status) => status === 303));
+    const page = signedIn && (await timed('signed-in page', (url) => plainFetch(`${url}/account`, { headers: { Cookie: cookie }, redirect: 'manual' }), (status) => status === 200));
+    if (page) {
+      const token = csrfOf(await page.text());
+      await timed('sign-in', (url) => plainFetch(`${url}/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: url }, body: new URLSearchParams({ _csrf: token }) }), (status) => status === 303);
+    }
+    await sleep(400);
+  }
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -260,6 +294,10 @@ async function main(): Promise<number> {
     const jpegs = await Promise.all(Array.from({ length: 400 }, (_, i) => distinctJpeg(1000 + i)));
     archive = await startArchiveProcess(env);
     editorToken = await tokenThroughCli(env, 'editor');
+    // A viewer with a password (given on standard input, as a script would), who signs in through the form.
+    const viewer = { email: `viewer-${process.pid}@load.example`, password: 'load-test-password-9f3k' };
+    const made = await runUserCli(env, ['create', viewer.email, '--role', 'viewer', '--password-stdin'], `${viewer.password}\n`);
+    if (made.code !== 0) throw new Error(`npm run user -- create failed (${made.code}): ${made.stderr}`);
     // A few records to read and edit from the start.
     const seedIds: string[] = [];
     for (let n = 0; n < 4; n++) {
@@ -276,6 +314,7 @@ async function main(): Promise<number> {
       ...Array.from({ length: PAGE_READERS }, (_, i) => pageReader(seedIds, seededRandom(100 + i))),
       looker(jpegs, random),
       editor(seedIds),
+      signer(viewer),
     ];
     const fault = (async () => {
       await sleep(KILL_AT_MS);
@@ -300,7 +339,7 @@ async function main(): Promise<number> {
     const insideWindow = failures.filter((s) => inWindow(s.at));
     const outsideWindow = failures.filter((s) => !inWindow(s.at));
 
-    console.log(`load-and-fault: ${Math.round(DURATION_MS / 1000)} s planned, ${UPLOADERS} uploaders, ${PAGE_READERS} page readers, 1 lookup client, 1 editor; SIGKILL at ${Math.round((window?.from ?? 0) / 100) / 10} s`);
+    console.log(`load-and-fault: ${Math.round(DURATION_MS / 1000)} s planned, ${UPLOADERS} uploaders, ${PAGE_READERS} page readers, 1 lookup client, 1 editor, 1 person signing in and out; SIGKILL at ${Math.round((window?.from ?? 0) / 100) / 10} s`);
     console.log(`  requests ${samples.length}; errors inside the restart window ${insideWindow.length}, outside ${outsideWindow.length}`);
     const byKind = (list: Sample[]) => [...new Set(list.map((s) => s.kind))].map((kind) => `${kind} ${list.filter((s) => s.kind === kind).length}`).join(', ') || 'none';
     console.log(`    inside by kind: ${byKind(insideWindow)}; outside by kind: ${byKind(outsideWindow)}`);
@@ -310,7 +349,7 @@ async function main(): Promise<number> {
     console.log(`  edits acknowledged ${edits.length}, lost ${result.lostEdits.length}; history chains not verifying ${result.badChains.length}`);
     console.log(`  orphans: files ${result.orphanFiles.length}, documents ${result.orphanDocuments.length}, left in tmp ${result.leftInTmp.length}`);
     console.log('  kind           count     p50 ms    p99 ms');
-    for (const kind of ['gallery', 'image page', 'articles page', 'image api', 'lookup', 'edit', 'upload'] as Kind[]) {
+    for (const kind of ['gallery', 'image page', 'articles page', 'image api', 'lookup', 'edit', 'upload', 'sign-in', 'signed-in page'] as Kind[]) {
       const ms = samples.filter((s) => s.kind === kind && s.ok).map((s) => s.ms);
       console.log(`  ${kind.padEnd(14)} ${String(samples.filter((s) => s.kind === kind).length).padStart(5)} ${percentile(ms, 50).toFixed(0).padStart(10)} ${percentile(ms, 99).toFixed(0).padStart(9)}`);
     }
