@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { peakRssMb, percentile, projectRoot, startArchiveProcess } from './support';
+import { peakRssMb, percentile, projectRoot, startArchiveProcess, tokenThroughCli } from './support';
 
 const run = promisify(execFile);
 const SEQUENTIAL = Number(process.env.BENCH_IMAGES ?? 12);
@@ -30,13 +30,16 @@ async function makeJpeg(file: string, seed: number): Promise<void> {
     .toFile(file);
 }
 
+/** An editor's API token, made with npm run user once the archive runs (uploads need an editor). */
+let token = '';
+
 async function uploadOne(url: string, file: string): Promise<number> {
   const form = new FormData();
   form.set('caption', `Bench image ${path.basename(file)}`);
   form.set('credit', 'Bench Photographer/Bench Agency');
   form.set('image', await openAsBlob(file), path.basename(file));
   const started = performance.now();
-  const response = await fetch(`${url}/api/images`, { method: 'POST', body: form });
+  const response = await fetch(`${url}/api/images`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`upload of ${file} answered ${response.status}`);
   return performance.now() - started;
@@ -45,7 +48,7 @@ async function uploadOne(url: string, file: string): Promise<number> {
 /** `npm run import -- <folder>` against the archive, as a user runs it; the wall time from spawn to exit. */
 async function importFolder(url: string, folder: string): Promise<{ wallMs: number; imported: number }> {
   const started = performance.now();
-  const { stdout } = await run('npm', ['run', '-s', 'import', '--', folder, '--server', url, '--json'], { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['run', '-s', 'import', '--', folder, '--server', url, '--json'], { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ARCHIVE_TOKEN: token } });
   const wallMs = performance.now() - started;
   const summaryLine = stdout.trim().split('\n').at(-1) ?? '{}';
   return { wallMs, imported: (JSON.parse(summaryLine) as { imported?: number }).imported ?? 0 };
@@ -92,8 +95,10 @@ async function main(): Promise<void> {
   }
   for (let i = 0; i < IMPORTED; i++) await makeJpeg(path.join(importFolderPath, `import-${i}.jpg`), total + i);
 
-  const archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
+  const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
+  const archive = await startArchiveProcess(env);
   try {
+    token = await tokenThroughCli(env, 'editor');
     // Warm-up: first request loads sharp, the ExifTool process and the templates.
     await uploadOne(archive.url, files[0]);
 

@@ -15,4 +15,4 @@ export async function peakRssMb(pid: number): Promise<number> {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-export { freePort, projectRoot, startArchiveProcess, type ArchiveProcess } from '../test/support/archive-process';
+export { freePort, projectRoot, startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../test/support/archive-process';

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveFfmpeg } from '../server/video/ffmpeg';
-import { peakRssMb, startArchiveProcess } from './support';
+import { peakRssMb, startArchiveProcess, tokenThroughCli } from './support';
 
 const SECONDS = Number(process.env.BENCH_VIDEO_SECONDS ?? 60);
 const TARGET_SECONDS_PER_MINUTE = 20;
@@ -63,7 +63,10 @@ async function main(): Promise<void> {
   console.log(`Generating ${SECONDS} s of 1080p30 H.264…`);
   await makeVideo(video);
   console.log(`  ${((await stat(video)).size / 1024 / 1024).toFixed(1)} MB`);
-  const archive = await startArchiveProcess({ DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') });
+  const env = { DATA_DIR: path.join(work, 'data'), UPLOAD_DIR: path.join(work, 'uploads') };
+  const archive = await startArchiveProcess(env);
+  // Uploads need an editor: a token made with npm run user while the archive runs.
+  const token = await tokenThroughCli(env, 'editor');
   let peakTree = 0;
   let peakChildren = 0;
   let sampling = true;
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
     form.set('image', await openAsBlob(video), path.basename(video));
     const cpuBefore = await cpuSeconds(archive.child.pid!);
     const started = performance.now();
-    const response = await fetch(`${archive.url}/api/images`, { method: 'POST', body: form });
+    const response = await fetch(`${archive.url}/api/images`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
     const body = (await response.json()) as { video?: { framesHashed: number; keyframes: unknown[]; facts: { durationSeconds: number } }; error?: unknown };
     const elapsed = (performance.now() - started) / 1000;
     if (response.status !== 201 || !body.video) throw new Error(`upload answered ${response.status}: ${JSON.stringify(body.error)}`);
