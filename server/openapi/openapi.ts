@@ -2,6 +2,7 @@
 import { describedImageSchema } from '../articles/described-images.schemas';
 import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
 import { jsonSchemaOf } from '../shared/input';
+import { newTokenSchema } from '../accounts/accounts.schemas';
 import { downloadQuerySchema, knownHashesSchema } from '../transfer/transfer.schemas';
 const errorResponse = (description: string) => ({
   description,
@@ -161,15 +162,62 @@ export const openApiDocument = {
     '/api/described-images/{id}': {
       get: { summary: 'A described image, and the image record its file became, if one was uploaded.', parameters: [describedImageId], responses: { 200: { description: 'The record.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DescribedImage' } } } }, 404: errorResponse('Unknown id.') } },
     },
+    '/api/images/{id}/video-sources': {
+      get: { summary: 'The held videos this image is a frame of, each with the timecode of the frame, its credit and its page opened at the frame.', parameters: [idParameter], responses: { 200: { description: 'The sources.', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } } } } } } }, 404: errorResponse('Unknown id.') } },
+    },
+    '/api/videos/{id}': {
+      get: {
+        summary: "A video's declared fields, facts (duration, resolution, frame rate, codecs), contact sheet of keyframes and the held stills from it with their timecodes. The id is the video's image id.",
+        parameters: [idParameter],
+        responses: { 200: { description: 'The video.', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, credit: { type: ['string', 'null'] }, facts: { type: 'object' }, keyframes: { type: 'array', items: { type: 'object' } }, stills: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } }, playUrl: { type: 'string' } } } } } }, 404: errorResponse('No video with this id.') },
+      },
+    },
+    '/api/account': {
+      get: { summary: 'Who the request acts as: the account, its role, and whether it came with a session or a token (and which).', responses: { 200: { description: 'The account.' }, 401: errorResponse('No credentials.') } },
+    },
+    '/api/tokens': {
+      get: { summary: "The signed-in account's API tokens (never the secret: only its first characters, name, role, expiry and last use).", responses: { 200: { description: 'The tokens.' }, 401: errorResponse('No credentials.') } },
+      post: {
+        summary: "A new API token for the signed-in account, with a role no higher than the account's. The secret is in this answer only; it is stored as a SHA-256 hash.",
+        requestBody: jsonBody(jsonSchemaOf(newTokenSchema)),
+        responses: { 201: { description: 'The token, with its secret (shown once).' }, 400: errorResponse('An invalid field.'), 403: errorResponse('A role above the account\'s.') },
+      },
+    },
+    '/api/tokens/{id}': {
+      delete: { summary: 'Revokes a token of the signed-in account (an admin: any token).', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 204: { description: 'Revoked.' }, 404: errorResponse('No such token of this account.') } },
+    },
+    '/api/admin/accounts': {
+      get: { summary: 'Every account with its role, whether it is disabled and whether it has a password (admins only).', responses: { 200: { description: 'The accounts.' }, 403: errorResponse('Not an admin.') } },
+    },
+    '/api/admin/sign-ins': {
+      get: { summary: 'The 200 most recent sign-in attempts with their outcome and address (admins only).', responses: { 200: { description: 'The audit.' }, 403: errorResponse('Not an admin.') } },
+    },
+    '/api/openapi.json': {
+      get: { summary: 'This document.', responses: { 200: { description: 'OpenAPI 3.1.' } } },
+    },
     '/media/derivatives/{file}': {
       get: { summary: 'A web derivative (WebP, metadata stripped); cached forever.', parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
     },
     '/media/originals/{file}': {
       get: { summary: 'The original file as uploaded, with its own content type.', parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
     },
+    '/media/video-frames/{file}': {
+      get: { summary: "A keyframe of a video's contact sheet (WebP, metadata stripped).", parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The file.' }, 400: errorResponse('Malformed name.'), 404: errorResponse('Unknown file.') } },
+    },
   },
+  // Who may call what is the matrix in server/accounts/authorization.ts (README, "Accounts and roles").
+  security: [{ bearerToken: [] }, { session: [] }, {}],
   components: {
+    securitySchemes: {
+      bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal API token (npm run user -- token, or /account). Exempt from the CSRF check.' },
+      session: { type: 'apiKey', in: 'cookie', name: 'archive.sid', description: 'The session of a signed-in browser; state-changing calls with it need the CSRF token (header X-CSRF-Token).' },
+    },
     schemas: {
+      FrameLink: {
+        type: 'object',
+        description: 'A still and the video it is a frame of.',
+        properties: { videoId: { type: 'string' }, imageId: { type: 'string' }, t: { type: 'number', description: 'Seconds into the video.' }, timecode: { type: 'string' }, distance: { type: 'integer' }, credit: { type: ['string', 'null'] }, caption: { type: ['string', 'null'] }, sourceUrl: { type: ['string', 'null'] }, heldSince: { type: 'string' }, thumbnailUrl: { type: 'string' }, url: { type: 'string' } },
+      },
       Error: {
         type: 'object',
         required: ['error'],

@@ -1,6 +1,7 @@
 // Every input is parsed by its schema: operators smuggled into JSON or a query string are refused
 // with a 400 that names the field, and the OpenAPI document shows the same limits.
 import { expect } from 'chai';
+import { ROUTE_ACCESS } from '../../server/accounts/authorization';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 describe('input schemas over HTTP', () => {
@@ -53,5 +54,17 @@ describe('input schemas over HTTP', () => {
     expect(limit.schema).to.include({ type: 'integer', minimum: 1, maximum: 100 });
     const tooLong = await app.as('editor').patch(`/api/images/${id}`).send({ credit: 'x'.repeat(501), reason: 'x' }).expect(400);
     expect(tooLong.body.error.message).to.equal('The field "credit" is 501 characters long; the limit is 500.');
+  });
+
+  it('documents every JSON and media route the app serves, with the token and session schemes', async () => {
+    const document = (await app.as('viewer').get('/api/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>>; components: { securitySchemes: Record<string, { type: string }> } };
+    const served = Object.keys(ROUTE_ACCESS).filter((route) => / \/(api|media)\//.test(route));
+    const missing = served.filter((route) => {
+      const [method, routePath] = route.split(' ');
+      const documented = routePath.replace(/:(\w+)/g, (_all, name: string) => `{${name === 'name' ? 'file' : name}}`);
+      return !document.paths[documented]?.[method.toLowerCase()];
+    });
+    expect(missing, 'routes in the authorization matrix without an OpenAPI operation').to.deep.equal([]);
+    expect(Object.keys(document.components.securitySchemes).sort()).to.deep.equal(['bearerToken', 'session']);
   });
 });
