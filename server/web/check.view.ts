@@ -1,9 +1,10 @@
 // View-model of the check page's results (views/partials/lookup-results.njk).
 import type { LookupResult } from '../images/lookup.service';
 import { credentialsView, type CredentialsView } from './c2pa.view';
-import type { VideoService } from '../video/video.service';
+import type { VideoLookupResult } from '../images/video-port';
 import { findingViews, type FindingView } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
+import { linkedRecordView } from './video-page.view';
 
 export interface LookupMatchView {
   href: string;
@@ -28,26 +29,20 @@ export interface LookupView {
   credentials: CredentialsView;
 }
 
-type VideoLookupResult = Awaited<ReturnType<VideoService['lookup']>>;
-
 export function lookupView(result: LookupResult | VideoLookupResult, fileName: string): LookupView {
   if ('kind' in result) return videoLookupView(result, fileName);
   const view = imageLookupView(result, fileName);
   // A frame of a held video is listed with the picture's other matches, with its timecode.
-  const frames = (result.videoFrames ?? []).map((frame) => ({
-    href: frame.url,
-    kind: `Frame at ${frame.timecode} of a held video (distance ${frame.distance})`,
-    exact: false,
-    distance: frame.distance,
-    credit: frame.credit ?? 'No credit',
-    caption: trimText(frame.caption, 140),
-    source: frame.sourceUrl ? { host: hostOf(frame.sourceUrl) ?? frame.sourceUrl, href: safeHref(frame.sourceUrl) } : undefined,
-    firstSeen: formatDay(frame.heldSince),
-    thumbnailUrl: frame.thumbnailUrl,
-  }));
+  const frames = (result.videoFrames ?? []).map((frame) => linkedMatchView(frame, `Frame at ${frame.timecode} of a held video (distance ${frame.distance})`));
   if (frames.length === 0) return view;
   const framesText = `a frame of ${frames.length === 1 ? 'a held video' : `${frames.length} held videos`}`;
   return { ...view, summary: result.matches.length === 0 ? `This picture is ${framesText}.` : `${view.summary} It is also ${framesText}.`, matches: [...frames, ...view.matches] };
+}
+
+/** A still or video linked by a frame, as a row of the match list. */
+function linkedMatchView(link: Parameters<typeof linkedRecordView>[0], kind: string): LookupMatchView {
+  const { day, ...rest } = linkedRecordView(link);
+  return { ...rest, kind, exact: false, firstSeen: day };
 }
 
 function videoLookupView(result: VideoLookupResult, fileName: string): LookupView {
@@ -59,17 +54,7 @@ function videoLookupView(result: VideoLookupResult, fileName: string): LookupVie
     format: result.format.toUpperCase(),
     dimensions: `${result.width} × ${result.height} px, ${result.durationSeconds} s`,
     sha256: result.sha256,
-    matches: result.stills.map((still) => ({
-      href: still.url,
-      kind: `Still of the frame at ${still.timecode} (distance ${still.distance})`,
-      exact: false,
-      distance: still.distance,
-      credit: still.credit ?? 'No credit',
-      caption: trimText(still.caption, 140),
-      source: still.sourceUrl ? { host: hostOf(still.sourceUrl) ?? still.sourceUrl, href: safeHref(still.sourceUrl) } : undefined,
-      firstSeen: formatDay(still.heldSince),
-      thumbnailUrl: still.thumbnailUrl,
-    })),
+    matches: result.stills.map((still) => linkedMatchView(still, `Still of the frame at ${still.timecode} (distance ${still.distance})`)),
     findings: [],
     // Content Credentials are read from pictures; a video's are not read yet.
     credentials: credentialsView(undefined),

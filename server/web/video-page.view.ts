@@ -2,14 +2,14 @@
 // from it, its facts) and of a still's source videos. Pure: the loader gathers the records.
 import type { ImageRecord } from '../images/image.model';
 import { originalUrl } from '../images/images.serialize';
-import type { VideoService } from '../video/video.service';
+import type { FrameLinkView } from '../images/video-port';
 import type { VideoDetails } from '../video/video.repository';
 import { formatTimecode, timeParam } from '../video/timecode';
 import { videoMimeType, type VideoFormat } from '../files/video-format';
 import type { ChainStep, MetadataGroup, Row } from './image-page.view';
 import { formatDay, hostOf, safeHref, trimText } from './format';
 
-type LinkView = Awaited<ReturnType<VideoService['stillsOf']>>[number];
+type LinkView = Omit<FrameLinkView, 'videoId'> | FrameLinkView;
 
 /** Codecs a current browser plays in a <video> element; others get the poster and a download link. */
 const PLAYABLE_CODECS = new Set(['h264', 'vp8', 'vp9', 'av1']);
@@ -47,16 +47,7 @@ export function videoPageView(image: ImageRecord, details: VideoDetails, stills:
       height: keyframe.height,
       scene: keyframe.scene,
     })),
-    stills: stills.map((still) => ({
-      href: still.url,
-      timecode: still.timecode,
-      t: timeParam(still.t),
-      credit: still.credit ?? 'No credit',
-      caption: trimText(still.caption, 140),
-      thumbnailUrl: still.thumbnailUrl,
-      day: formatDay(still.heldSince),
-      distance: still.distance,
-    })),
+    stills: stills.map((still) => ({ ...linkedRecordView(still), timecode: still.timecode, t: timeParam(still.t) })),
   };
 }
 
@@ -76,7 +67,7 @@ export function videoFactsGroup(details: VideoDetails): MetadataGroup {
   return { id: 'video', title: 'Video', rows, empty: '' };
 }
 
-type SourceView = Awaited<ReturnType<VideoService['sourcesOf']>>[number];
+type SourceView = FrameLinkView;
 
 export interface SourceVideoView {
   href: string;
@@ -89,17 +80,21 @@ export interface SourceVideoView {
   distance: number;
 }
 
+/** What every list of linked stills or videos shows of the other side: credit, caption, source link, day, thumbnail. */
+export function linkedRecordView(link: Pick<FrameLinkView, 'url' | 'distance' | 'credit' | 'caption' | 'sourceUrl' | 'heldSince' | 'thumbnailUrl'>) {
+  return {
+    href: link.url,
+    distance: link.distance,
+    credit: link.credit ?? 'No credit',
+    caption: trimText(link.caption, 140),
+    source: link.sourceUrl ? { host: hostOf(link.sourceUrl) ?? link.sourceUrl, href: safeHref(link.sourceUrl) } : undefined,
+    day: formatDay(link.heldSince),
+    thumbnailUrl: link.thumbnailUrl,
+  };
+}
+
 export function sourceVideoViews(sources: SourceView[]): SourceVideoView[] {
-  return sources.map((source) => ({
-    href: source.url,
-    timecode: source.timecode,
-    credit: source.credit ?? 'No credit',
-    caption: trimText(source.caption, 140),
-    source: source.sourceUrl ? { host: hostOf(source.sourceUrl) ?? source.sourceUrl, href: safeHref(source.sourceUrl) } : undefined,
-    day: formatDay(source.heldSince),
-    thumbnailUrl: source.thumbnailUrl,
-    distance: source.distance,
-  }));
+  return sources.map((source) => ({ ...linkedRecordView(source), timecode: source.timecode }));
 }
 
 /** The first step of a still's provenance chain: the video it is a frame of. */
