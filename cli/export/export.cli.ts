@@ -1,23 +1,18 @@
 // `npm run export -- <folder> [--credit …] [--article …] [--since DATE]` (see README, "Export").
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { archiveCommand, type ArchiveOptions } from '../shared/archive-command';
 import { ArchiveRequestError, createArchiveClient } from '../shared/archive-client';
 import { runExport } from './exporter';
 
-const program = new Command()
-  .name('npm run export --')
-  .description('Export images with their credits embedded, plus manifest.json (records, uses, articles, history, provenance) and manifest.csv (for npm run import).')
+const program = archiveCommand('export', 'Export images with their credits embedded, plus manifest.json (records, uses, articles, history, provenance) and manifest.csv (for npm run import).')
   .argument('<folder>', 'folder to write into (created if needed)')
-  .option('--server <url>', 'the archive', process.env.ARCHIVE_URL ?? 'http://localhost:3000')
-  .addOption(new Option('--token <token>', 'API token (default: $ARCHIVE_TOKEN)').env('ARCHIVE_TOKEN'))
   .option('--credit <credit>', 'only images with this credit (case and accents ignored)')
   .option('--article <id|url|headline>', 'only images this article ran')
-  .option('--since <date>', 'only images stored on or after this date')
-  .showHelpAfterError();
+  .option('--since <date>', 'only images stored on or after this date');
 
 async function main(): Promise<number> {
   program.parse();
-  const options = program.opts<{ server: string; token?: string; credit?: string; article?: string; since?: string }>();
+  const options = program.opts<ArchiveOptions & { credit?: string; article?: string; since?: string }>();
   const since = options.since ? new Date(options.since) : undefined;
   if (since && Number.isNaN(since.getTime())) {
     process.stderr.write(`--since must be a date such as 2025-02-07 (got "${options.since}").\n`);

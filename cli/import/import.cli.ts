@@ -2,18 +2,14 @@
 // its HTTP API (see README, "Bulk import").
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { archiveCommand, type ArchiveOptions } from '../shared/archive-command';
 import { ArchiveRequestError, createArchiveClient } from '../shared/archive-client';
 import { readManifest, type DeclaredRow } from './declared';
 import { runImport } from './importer';
 import { createReporter } from './report';
 
-const program = new Command()
-  .name('npm run import --')
-  .description('Import a folder of images into the archive, with captions and credits from a manifest or XMP sidecars.')
+const program = archiveCommand('import', 'Import a folder of images into the archive, with captions and credits from a manifest or XMP sidecars.')
   .argument('<folder>', 'folder to import')
-  .option('--server <url>', 'the archive', process.env.ARCHIVE_URL ?? 'http://localhost:3000')
-  .addOption(new Option('--token <token>', 'API token (default: $ARCHIVE_TOKEN)').env('ARCHIVE_TOKEN'))
   .option('--manifest <file>', 'CSV or JSON manifest: columns file, caption, credit, sourceUrl, sourceNote, printedLine, claimedDate, articleUrl, articleHeadline, articlePublisher, articlePublishedAt')
   .option('--no-recursive', 'only the folder itself, not its subfolders')
   .option('--concurrency <n>', 'uploads at a time', (value) => Number.parseInt(value, 10), 2)
@@ -22,14 +18,11 @@ const program = new Command()
   .option('--article-publisher <text>', "that article's publisher")
   .option('--article-published-at <date>', 'when it was published')
   .option('--dry-run', 'say what would happen without uploading')
-  .option('--json', 'one JSON object per file on stdout (for scripts)')
-  .showHelpAfterError();
+  .option('--json', 'one JSON object per file on stdout (for scripts)');
 
 async function main(): Promise<number> {
   program.parse();
-  const options = program.opts<{
-    server: string;
-    token?: string;
+  const options = program.opts<ArchiveOptions & {
     manifest?: string;
     recursive: boolean;
     concurrency: number;
