@@ -293,6 +293,34 @@ export interface PhotoshopIrbFacts {
   storedIptcDigest?: string;
   /** MD5 of the IPTC block (resource 0x0404) now in the file. */
   currentIptcDigest?: string;
+  /** The IIM's envelope declares UTF-8 (dataset 1:90 CodedCharacterSet = ESC % G). */
+  iimUtf8?: boolean;
+}
+
+/** ESC % G: ISO 2022's designation of UTF-8, the value IIM dataset 1:90 carries for UTF-8 text. */
+const IIM_UTF8 = [0x1b, 0x25, 0x47];
+
+/** Whether IPTC-IIM datasets (0x1C record dataset length data …) declare UTF-8 in 1:90 CodedCharacterSet. */
+export function iimDeclaresUtf8(iim: Uint8Array): boolean {
+  let pos = 0;
+  while (pos + 5 <= iim.byteLength && iim[pos] === 0x1c) {
+    const record = iim[pos + 1];
+    const dataset = iim[pos + 2];
+    let length = (iim[pos + 3] << 8) | iim[pos + 4];
+    let start = pos + 5;
+    if (length & 0x8000) {
+      // Extended dataset: the low bits give how many bytes hold the length.
+      const lengthBytes = length & 0x7fff;
+      if (lengthBytes > 4 || start + lengthBytes > iim.byteLength) return false;
+      length = 0;
+      for (let i = 0; i < lengthBytes; i++) length = length * 256 + iim[start + i];
+      start += lengthBytes;
+    }
+    if (record === 1 && dataset === 90) return length === IIM_UTF8.length && IIM_UTF8.every((byte, i) => iim[start + i] === byte);
+    if (record > 1) return false; // the envelope (record 1) comes first
+    pos = start + length;
+  }
+  return false;
 }
 
 /** Reads a Photoshop Image Resource Block (a run of `8BIM` resources) for the two IPTC digests. */
@@ -312,7 +340,10 @@ export function iptcDigestsFromIrb(irb: Uint8Array): PhotoshopIrbFacts {
     if (start + size > irb.byteLength) break;
     const data = irb.subarray(start, start + size);
     if (id === 0x0425 && size === 16) facts.storedIptcDigest = Buffer.from(data).toString('hex');
-    if (id === 0x0404 && facts.currentIptcDigest === undefined) facts.currentIptcDigest = createHash('md5').update(data).digest('hex');
+    if (id === 0x0404 && facts.currentIptcDigest === undefined) {
+      facts.currentIptcDigest = createHash('md5').update(data).digest('hex');
+      if (iimDeclaresUtf8(data)) facts.iimUtf8 = true;
+    }
     pos = start + size + (size % 2);
   }
   return facts;

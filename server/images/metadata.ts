@@ -129,6 +129,11 @@ export function createMetadataReader() {
 
 export type EmbeddedMetadataReader = ReturnType<typeof createMetadataReader>;
 
+function hasNonAscii(value: unknown): boolean {
+  if (typeof value === 'string') return /[^\x00-\x7f]/.test(value);
+  return Array.isArray(value) && value.some(hasNonAscii);
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -304,10 +309,12 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
   }
 
   // The MWG reconciliation needs the IPTC digests; exifr does not expose the Photoshop IRB.
+  let iimUtf8 = false;
   try {
     const irb = format === 'jpeg' ? jpegPhotoshopIrb(bytes) : pass?.tiffIrb;
     if (irb) {
       const digests = iptcDigestsFromIrb(irb);
+      iimUtf8 = format === 'jpeg' && digests.iimUtf8 === true;
       const tags: Record<string, string> = {};
       if (digests.storedIptcDigest) tags.IPTCDigest = digests.storedIptcDigest;
       // Only JPEG keeps the IIM inside the IRB; a TIFF's IIM is a separate tag we do not hash.
@@ -318,7 +325,11 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
     raw.warnings.push(`Photoshop IRB: ${message(e)}`);
   }
 
-  const reason = whyExifTool(format, bytes, pass, raw);
+  // exifr decodes every IIM string as Latin-1, whatever 1:90 declares: Cyrillic credits such as
+  // "Офіс Президента України" came out as mojibake. ExifTool honours the declaration; it is asked only
+  // when a value has bytes above ASCII, where the two decodings differ.
+  iimUtf8 &&= raw.iptc !== undefined && Object.values(raw.iptc.tags).some(hasNonAscii);
+  const reason = iimUtf8 ? 'IPTC-IIM declared UTF-8 (exifr decodes IIM as Latin-1)' : whyExifTool(format, bytes, pass, raw);
   if (reason) {
     const t0 = performance.now();
     try {
@@ -328,6 +339,7 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
         // exifr's block stays when both have one: one reader per block keeps `sources` unambiguous.
         if (!raw[name] || (name === 'photoshop' && raw[name]?.reader === 'bytes' && !raw[name]?.tags.IPTCDigest)) raw[name] = block;
       }
+      if (iimUtf8 && et.blocks.iptc) raw.iptc = et.blocks.iptc;
     } catch (e) {
       raw.warnings.push(`exiftool: ${message(e)}`);
     }
