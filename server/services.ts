@@ -2,7 +2,9 @@
 // tools and the tests. Everything with state (write generations, caches, the hash index) is made
 // here, once per archive, and handed to what needs it.
 import os from 'node:os';
+import mongoose from 'mongoose';
 import pLimit from 'p-limit';
+import { createBlobStore } from './blobs/blobs';
 import { createArticlesRepository } from './articles/articles.repository';
 import { createArticlesService } from './articles/articles.service';
 import { createDescribedImagesService } from './articles/described-images.service';
@@ -39,9 +41,19 @@ export interface ServiceOptions {
   indexSyncMs?: number;
 }
 
-export async function createServices(config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg'>>, logger: Logger, options: ServiceOptions = {}) {
+export async function createServices(
+  config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg' | 'blobs'>>,
+  logger: Logger,
+  options: ServiceOptions = {},
+) {
   const paths = uploadPaths(config.uploadDir);
-  await ensureUploadDirs(paths);
+  const blobsConfig = config.blobs ?? { store: 'local' };
+  await ensureUploadDirs(paths, blobsConfig.store === 'local');
+  const blobs = createBlobStore(blobsConfig, config.uploadDir, () => {
+    const db = mongoose.connection.db;
+    if (!db) throw new Error('GridFS needs the database connection, which is not open');
+    return db;
+  });
   const limits = { maxPixels: config.limits.maxPixels, c2pa: config.c2pa };
   // libvips already uses every core inside one pipeline, so more decodes at once only add memory
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
@@ -68,6 +80,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const video = createVideoService({
     binaries,
     paths,
+    blobs,
     limits: { maxSeconds: config.limits.maxVideoSeconds, maxPixels: limits.maxPixels },
     repository: videoRecords,
     images: imageRecords,
@@ -78,15 +91,16 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     videoWork: pLimit(1),
     declaredRecord,
   });
-  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
+  const ingest = createIngestService({ blobs, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const creditsWriter = createCreditsWriter();
-  const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
+  const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths, blobs });
   const lookup = createLookupService({ provenance, limits, imageWork, video });
   const accounts = await createAccountsCapability(config.accounts, logger);
   return {
     accounts,
     paths,
+    blobs,
     generations,
     history,
     provenance,
@@ -97,8 +111,8 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     transfer,
     video,
     /** Repairs what a crash left behind (see images/repair.ts); `eachRecord` sees every record scanned. */
-    repair: (eachRecord?: Parameters<typeof repairStorage>[1]['eachRecord']) =>
-      repairStorage(paths, {
+    repair: (eachRecord?: Parameters<typeof repairStorage>[2]['eachRecord']) =>
+      repairStorage(paths, blobs, {
         images: imageRecords,
         history,
         provenance,
@@ -117,7 +131,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
         // A video is matched through its frames, not its poster.
         if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash);
       });
-      await repairVideos(paths, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id) });
+      await repairVideos(blobs, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id) });
       await video.loadFrameIndex();
       logger.info(`Perceptual hash index: ${provenance.indexSize} images, ${video.frameIndexSize} video frames (FFmpeg: ${binaries.source}, ${binaries.ffmpeg})`);
     },

@@ -3,6 +3,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type mongoose from 'mongoose';
+import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
+import { derivativesInto, withLocalFile } from '../blobs/blobs';
 import type { HistoryService } from '../provenance/history.service';
 import type { Logger } from '../shared/logger';
 import type { ImageProvenance } from './image-provenance';
@@ -22,14 +24,16 @@ export interface RepairReport {
   reportsRefreshed: number;
 }
 
-/** Names of the regular files in a folder. */
-async function filesIn(folder: string): Promise<Set<string>> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  return new Set(entries.filter((entry) => entry.isFile()).map((entry) => entry.name));
+/** Names of the blobs in one folder of the store. */
+async function namesIn(blobs: BlobStore, folder: 'originals' | 'derivatives'): Promise<Set<string>> {
+  const names = new Set<string>();
+  for await (const blob of blobs.list(`${folder}/`)) names.add(blobName(blob.key));
+  return names;
 }
 
 export async function repairStorage(
   paths: UploadPaths,
+  blobs: BlobStore,
   deps: {
     images: ImagesRepository;
     history: Pick<HistoryService, 'removeOrphans'>;
@@ -58,9 +62,11 @@ export async function repairStorage(
     report.tempFilesRemoved++;
   }
 
+  report.tempFilesRemoved += await blobs.removeIncomplete(new Date());
+
   // One listing of each folder instead of a stat per file: the check below is then in memory, and
   // start-up stays quick with a hundred thousand records (stat-ing three files each took ~20 s).
-  const [originals, derivatives] = await Promise.all([filesIn(paths.originals), filesIn(paths.derivatives)]);
+  const [originals, derivatives] = await Promise.all([namesIn(blobs, 'originals'), namesIn(blobs, 'derivatives')]);
   const referenced = new Set<string>();
   const imageIds = new Set<string>();
   const unreported: mongoose.Types.ObjectId[] = [];
@@ -80,11 +86,11 @@ export async function repairStorage(
       continue;
     }
     if (derivativeFiles.some((file) => !file || !derivatives.has(file))) {
-      const originalPath = path.join(paths.originals, record.originalFile);
       let rebuilt;
       try {
-        rebuilt = await (deps.rebuildDerivatives?.(record, originalPath) ??
-          makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, paths.derivatives, { maxPixels: deps.maxPixels }));
+        rebuilt = await withLocalFile(blobs, blobKey('originals', record.originalFile), paths.tmp, (originalPath) =>
+          deps.rebuildDerivatives?.(record, originalPath) ??
+          makeDerivatives(originalPath, (record.file?.format ?? 'jpeg') as ImageFormat, derivativesInto(blobs), { maxPixels: deps.maxPixels }));
       } catch (error) {
         // One original that no longer decodes (damaged on disk, or over a lowered pixel limit)
         // must not stop the archive from starting: it is reported, like a missing original.
@@ -102,12 +108,12 @@ export async function repairStorage(
   }
 
   for (const [folder, names] of [
-    [paths.originals, originals],
-    [paths.derivatives, derivatives],
+    ['originals', originals],
+    ['derivatives', derivatives],
   ] as const) {
     for (const name of names) {
       if (referenced.has(name)) continue;
-      await removeQuietly(path.join(folder, name));
+      await blobs.delete(blobKey(folder, name));
       report.orphanFilesRemoved++;
     }
   }
@@ -125,7 +131,7 @@ export async function repairStorage(
   const changed = report.tempFilesRemoved + report.orphanFilesRemoved + report.derivativesRebuilt + report.orphanDocumentsRemoved + report.reportsRefreshed;
   if (changed > 0) deps.logger.info('Start-up repair', report);
   if (report.recordsMissingOriginal.length > 0) {
-    deps.logger.error(`Records whose original file is missing from ${paths.originals}`, report.recordsMissingOriginal);
+    deps.logger.error(`Records whose original file is missing from the ${blobs.kind} blob store`, report.recordsMissingOriginal);
   }
   return report;
 }

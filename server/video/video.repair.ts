@@ -1,11 +1,7 @@
 // Start-up repair for videos, after the images' (server/images/repair.ts): documents of a video whose
 // image record was never written are removed, and so are contact-sheet frames no video refers to.
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { UploadPaths } from '../images/storage';
-import { removeQuietly } from '../images/storage';
+import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
 import type { Logger } from '../shared/logger';
-import { keyframeFolder } from './video.service';
 import type { VideoRepository } from './video.repository';
 
 export interface VideoRepairReport {
@@ -15,24 +11,18 @@ export interface VideoRepairReport {
 }
 
 export async function repairVideos(
-  paths: UploadPaths,
+  blobs: BlobStore,
   deps: { repository: VideoRepository; logger: Logger; recordExists: (id: string) => boolean },
 ): Promise<VideoRepairReport> {
   const report: VideoRepairReport = { orphanDocumentsRemoved: 0, orphanKeyframesRemoved: 0, videosMissingKeyframes: [] };
   report.orphanDocumentsRemoved = await deps.repository.removeOrphans(deps.recordExists);
-  const folder = keyframeFolder(paths);
-  let names: string[] = [];
-  try {
-    names = await readdir(folder);
-  } catch {
-    // No video stored yet: nothing to check.
-  }
+  const names: string[] = [];
+  for await (const blob of blobs.list('video-frames/')) names.push(blobName(blob.key));
   const referenced = await deps.repository.allKeyframeFiles();
   const present = new Set(names);
   for (const name of names) {
-    // Temporary names (".<uuid>.part") are writes a crash interrupted.
     if (referenced.has(name)) continue;
-    await removeQuietly(path.join(folder, name));
+    await blobs.delete(blobKey('video-frames', name));
     report.orphanKeyframesRemoved++;
   }
   const missing = new Set<string>();

@@ -10,6 +10,7 @@ import { ROLES } from '../../server/accounts/roles';
 import { createApp } from '../../server/app';
 import type { Role } from '../../server/accounts/roles';
 import { createServices, type Services } from '../../server/services';
+import type { BlobsConfig } from '../../server/shared/config';
 import { createLogger, type AppLogger } from '../../server/shared/logger';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/images');
@@ -60,6 +61,8 @@ export interface TestAppOptions {
   anonymousRequestsPerMinute?: number;
   /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
   logger?: AppLogger;
+  /** Where finished files go (BLOB_STORE and its settings); default the local folder. */
+  blobs?: BlobsConfig;
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple 7';
@@ -81,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     c2pa: options.c2pa ?? { fetchRemote: false },
     ffmpeg: {},
+    blobs: options.blobs ?? { store: 'local' as const },
     accounts: {
       publicGallery: options.publicGallery ?? true,
       trustProxy: 'loopback',
