@@ -19,7 +19,8 @@ import {
   type ByteRange,
 } from './blob-store';
 
-const PART = /^\.[0-9a-f-]{36}\.part$/;
+/** Names starting with a dot are writes in progress (`.<uuid>.part`, and older versions' `.<name>.<hex>.tmp`), never blobs. */
+const isTemporary = (name: string) => name.startsWith('.');
 
 export function createLocalBlobStore(root: string): BlobStore {
   const folders = new Set<string>(BLOB_FOLDERS);
@@ -94,7 +95,7 @@ export function createLocalBlobStore(root: string): BlobStore {
         throw error;
       }
       for (const entry of entries) {
-        if (!entry.isFile() || PART.test(entry.name)) continue;
+        if (!entry.isFile() || isTemporary(entry.name)) continue;
         const key = `${folder}/${entry.name}`;
         if (!key.startsWith(prefix)) continue;
         const info = await statOf(key).catch(() => undefined);
@@ -135,10 +136,10 @@ export function createLocalBlobStore(root: string): BlobStore {
         } catch {
           continue;
         }
-        for (const name of names.filter((candidate) => PART.test(candidate))) {
+        for (const name of names.filter(isTemporary)) {
           const filePath = path.join(root, folder, name);
           const info = await stat(filePath).catch(() => undefined);
-          if (!info || info.mtime >= olderThan) continue;
+          if (!info || info.mtime > olderThan) continue;
           await rm(filePath, { force: true });
           removed++;
         }
