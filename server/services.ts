@@ -42,12 +42,15 @@ export interface ServiceOptions {
 }
 
 export async function createServices(
-  config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg' | 'blobs'>>,
+  config: Pick<Config, 'uploadDir' | 'limits' | 'accounts'> & Partial<Pick<Config, 'c2pa' | 'ffmpeg' | 'blobs' | 'leftoverMarginSeconds'>>,
   logger: Logger,
   options: ServiceOptions = {},
 ) {
   const paths = uploadPaths(config.uploadDir);
   const blobsConfig = config.blobs ?? { store: 'local' };
+  const leftoverMarginMs = (config.leftoverMarginSeconds ?? 3600) * 1000;
+  /** Leftovers from before this moment are no one's work in progress. */
+  const leftoversBefore = () => new Date(Date.now() - leftoverMarginMs);
   await ensureUploadDirs(paths, blobsConfig.store === 'local');
   const blobs = createBlobStore(blobsConfig, config.uploadDir, () => {
     const db = mongoose.connection.db;
@@ -118,6 +121,7 @@ export async function createServices(
         provenance,
         logger,
         maxPixels: limits.maxPixels,
+        olderThan: leftoversBefore(),
         eachRecord,
         rebuildDerivatives: (record, originalPath) => (isVideoFormat(record.file?.format) ? video.rebuildPoster(originalPath, record.file.format) : undefined),
       }),
@@ -131,7 +135,7 @@ export async function createServices(
         // A video is matched through its frames, not its poster.
         if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash);
       });
-      await repairVideos(blobs, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id) });
+      await repairVideos(blobs, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id), olderThan: leftoversBefore() });
       await video.loadFrameIndex();
       logger.info(`Perceptual hash index: ${provenance.indexSize} images, ${video.frameIndexSize} video frames (FFmpeg: ${binaries.source}, ${binaries.ffmpeg})`);
     },

@@ -1,6 +1,6 @@
 // Start-up repair: whatever a crash mid-ingest left behind is removed or completed here,
 // so the archive never shows a record without its files nor keeps files without a record.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type mongoose from 'mongoose';
 import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
@@ -22,12 +22,14 @@ export interface RepairReport {
   recordsMissingOriginal: string[];
   orphanDocumentsRemoved: number;
   reportsRefreshed: number;
+  /** Leftovers younger than the margin: maybe another instance's upload in progress, left for a later start. */
+  youngLeftoversKept: number;
 }
 
-/** Names of the blobs in one folder of the store. */
-async function namesIn(blobs: BlobStore, folder: 'originals' | 'derivatives'): Promise<Set<string>> {
-  const names = new Set<string>();
-  for await (const blob of blobs.list(`${folder}/`)) names.add(blobName(blob.key));
+/** Names of the blobs in one folder of the store, with when each was written. */
+async function namesIn(blobs: BlobStore, folder: 'originals' | 'derivatives'): Promise<Map<string, Date>> {
+  const names = new Map<string, Date>();
+  for await (const blob of blobs.list(`${folder}/`)) names.set(blobName(blob.key), blob.lastModified);
   return names;
 }
 
@@ -40,6 +42,11 @@ export async function repairStorage(
     provenance: Pick<ImageProvenance, 'refresh'>;
     logger: Logger;
     maxPixels: number;
+    /**
+     * Only leftovers from before this are touched (files by their last-modified time, documents by
+     * their owner's ObjectId time): anything younger may be another instance's upload in progress.
+     */
+    olderThan: Date;
     /** Sees every record as the repair reads it, before any report is refreshed (services.ts fills the hash index from it). */
     eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash' | 'file'>) => void;
     /** Makes derivatives the images' way cannot (a video's poster); undefined: not this one's. */
@@ -54,15 +61,24 @@ export async function repairStorage(
     recordsMissingOriginal: [],
     orphanDocumentsRemoved: 0,
     reportsRefreshed: 0,
+    youngLeftoversKept: 0,
   };
+  const { olderThan } = deps;
+  const old = (time: Date) => time.getTime() <= olderThan.getTime();
 
   // Uploads in flight when the process stopped: none of them has a record.
   for (const name of await readdir(paths.tmp)) {
-    await removeQuietly(path.join(paths.tmp, name));
+    const filePath = path.join(paths.tmp, name);
+    const modified = (await stat(filePath).catch(() => undefined))?.mtime;
+    if (modified && !old(modified)) {
+      report.youngLeftoversKept++;
+      continue;
+    }
+    await removeQuietly(filePath);
     report.tempFilesRemoved++;
   }
 
-  report.tempFilesRemoved += await blobs.removeIncomplete(new Date());
+  report.tempFilesRemoved += await blobs.removeIncomplete(olderThan);
 
   // One listing of each folder instead of a stat per file: the check below is then in memory, and
   // start-up stays quick with a hundred thousand records (stat-ing three files each took ~20 s).
@@ -101,7 +117,7 @@ export async function repairStorage(
       await deps.images.setDerivatives(record._id, rebuilt);
       for (const file of [rebuilt.thumbnail.file, rebuilt.display.file]) {
         referenced.add(file);
-        derivatives.add(file);
+        derivatives.set(file, new Date());
       }
       report.derivativesRebuilt++;
     }
@@ -111,17 +127,24 @@ export async function repairStorage(
     ['originals', originals],
     ['derivatives', derivatives],
   ] as const) {
-    for (const name of names) {
+    for (const [name, written] of names) {
       if (referenced.has(name)) continue;
+      if (!old(written)) {
+        report.youngLeftoversKept++;
+        continue;
+      }
       await blobs.delete(blobKey(folder, name));
       report.orphanFilesRemoved++;
     }
   }
 
   // Metadata and history are written just before their image record; without it they are leftovers.
+  // An image's id is made just before its metadata and history are written, so its time says how old they are.
   const orphanMetadata = (await deps.images.metadataOwners()).filter((owner) => !imageIds.has(String(owner)));
-  if (orphanMetadata.length > 0) report.orphanDocumentsRemoved += await deps.images.removeMetadata(orphanMetadata);
-  report.orphanDocumentsRemoved += await deps.history.removeOrphans((owner) => imageIds.has(String(owner)));
+  const oldOrphans = orphanMetadata.filter((owner) => old(owner.getTimestamp()));
+  report.youngLeftoversKept += orphanMetadata.length - oldOrphans.length;
+  if (oldOrphans.length > 0) report.orphanDocumentsRemoved += await deps.images.removeMetadata(oldOrphans);
+  report.orphanDocumentsRemoved += await deps.history.removeOrphans((owner) => imageIds.has(String(owner)) || !old(owner.getTimestamp()));
 
   for (const id of unreported) {
     await deps.provenance.refresh(id, { alsoMatches: true });

@@ -63,6 +63,8 @@ export interface TestAppOptions {
   logger?: AppLogger;
   /** Where finished files go (BLOB_STORE and its settings); default the local folder. */
   blobs?: BlobsConfig;
+  /** LEFTOVER_MARGIN_SECONDS; default 0 (one app per test, whose leftovers are all its own). */
+  leftoverMarginSeconds?: number;
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple 7';
@@ -85,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     c2pa: options.c2pa ?? { fetchRemote: false },
     ffmpeg: {},
     blobs: options.blobs ?? { store: 'local' as const },
+    leftoverMarginSeconds: options.leftoverMarginSeconds ?? 0,
     accounts: {
       publicGallery: options.publicGallery ?? true,
       trustProxy: 'loopback',
