@@ -24,7 +24,7 @@ import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'blobs' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'blobs' | 'generations' | 'cacheMaxAgeMs' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');

@@ -8,7 +8,8 @@ import { createBlobStore } from './blobs/blobs';
 import { createArticlesRepository } from './articles/articles.repository';
 import { createArticlesService } from './articles/articles.service';
 import { createDescribedImagesService } from './articles/described-images.service';
-import { createWriteGeneration } from './db/write-generation';
+import { createGenerationsRepository } from './db/generations.repository';
+import { createSharedGenerations } from './db/write-generation';
 import type { ArticleLinks } from './images/article-links';
 import { createImageService } from './images/images.service';
 import { createImagesRepository } from './images/images.repository';
@@ -39,6 +40,13 @@ const WRITES_SETTLE_MS = 15_000;
 export interface ServiceOptions {
   /** How often lookups read the hashes other app instances stored (tests shorten it). */
   indexSyncMs?: number;
+  /** How often the shared write signal is read (default db/write-generation.ts SIGNAL_POLL_MS). */
+  signalPollMs?: number;
+  /**
+   * Age limit of the gallery's pages and the article choices, which bounds how stale they are after
+   * a write no write generation hears of (one made straight in the database); default 2 s.
+   */
+  cacheMaxAgeMs?: number;
 }
 
 export async function createServices(
@@ -61,14 +69,20 @@ export async function createServices(
   // libvips already uses every core inside one pipeline, so more decodes at once only add memory
   // (measured by npm run bench:ingest); one core is left for the embedded database's thread.
   const imageWork = pLimit(Math.max(1, os.availableParallelism() - 1));
-  const generations = { images: createWriteGeneration(), articles: createWriteGeneration() };
+  // Shared with the other app instances on this database through a small `generations` document.
+  const signal = createSharedGenerations(['images', 'articles'] as const, createGenerationsRepository(), { pollMs: options.signalPollMs });
+  const { generations } = signal;
 
   const imageRecords = createImagesRepository({ generation: generations.images });
   const articleRecords = createArticlesRepository({ generation: generations.articles });
   const history = createHistoryService({ repository: createHistoryRepository() });
   const videoRecords = createVideoRepository();
-  const provenance = createProvenanceService(imageRecords, { indexSyncMs: options.indexSyncMs, originFindings: videoOriginFindings(videoRecords, imageRecords) });
-  const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles });
+  const provenance = createProvenanceService(imageRecords, {
+    indexSyncMs: options.indexSyncMs,
+    remoteWrites: generations.images.remoteChanges,
+    originFindings: videoOriginFindings(videoRecords, imageRecords),
+  });
+  const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles, choicesMaxAgeMs: options.cacheMaxAgeMs });
   const describedImages = createDescribedImagesService({ repository: articleRecords });
   const articleLinks: ArticleLinks = {
     findOrCreate: articles.findOrCreate,
@@ -105,6 +119,7 @@ export async function createServices(
     paths,
     blobs,
     generations,
+    cacheMaxAgeMs: options.cacheMaxAgeMs,
     history,
     provenance,
     images,
@@ -126,7 +141,10 @@ export async function createServices(
         rebuildDerivatives: (record, originalPath) => (isVideoFormat(record.file?.format) ? video.rebuildPoster(originalPath, record.file.format) : undefined),
       }),
     /** Needs the database: repairs what a crash left and loads the hash index. */
+    /** Stops reading the shared write signal (stop() does too). */
+    stopSignal: () => signal.stop(),
     async start() {
+      await signal.start();
       // One scan of the records serves the repair's checks and fills the hash index.
       provenance.indexScanStarted(new Date());
       const recordIds = new Set<string>();
@@ -144,6 +162,7 @@ export async function createServices(
       if (!(await writes.settled(WRITES_SETTLE_MS))) {
         logger.warn(`${writes.count} upload(s) or edit(s) still under way after ${WRITES_SETTLE_MS / 1000} s; the start-up repair will tidy up after them`);
       }
+      await signal.stop();
       await closeMetadataReaders();
       await creditsWriter.close();
     },

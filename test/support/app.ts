@@ -63,6 +63,8 @@ export interface TestAppOptions {
   logger?: AppLogger;
   /** Where finished files go (BLOB_STORE and its settings); default the local folder. */
   blobs?: BlobsConfig;
+  /** Age limit of the gallery's pages and article choices (ServiceOptions.cacheMaxAgeMs). */
+  cacheMaxAgeMs?: number;
   /** LEFTOVER_MARGIN_SECONDS; default 0 (one app per test, whose leftovers are all its own). */
   leftoverMarginSeconds?: number;
 }
@@ -97,7 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
-  const services = await createServices(config, logger);
+  const services = await createServices(config, logger, { cacheMaxAgeMs: options.cacheMaxAgeMs });
   await services.start();
   liveServices.add(services);
   const app = createApp({ config, logger, ...services });
@@ -130,6 +132,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       liveServices.delete(services);
+      await services.stopSignal();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(uploadDir, { recursive: true, force: true });
