@@ -46,7 +46,12 @@ export function createS3BlobStore(config: S3BlobConfig): BlobStore & { client: S
     const hashing = new HashingStream();
     source.on('error', (error: Error) => hashing.destroy(error));
     source.pipe(hashing);
-    await client.send(new PutObjectCommand({ Bucket, Key: key, Body: hashing, ContentLength: size, Metadata: { sha256 } }));
+    try {
+      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: hashing, ContentLength: size, Metadata: { sha256 } }));
+    } finally {
+      // A refused or broken upload leaves the source unread: let go of its file.
+      source.destroy();
+    }
     const actual = hashing.digest();
     if (actual !== sha256) {
       // The object was written before its last byte could be checked: take it away again.

@@ -1,7 +1,7 @@
 // Where files live under UPLOAD_DIR. Originals and derivatives are content-addressed, so a name
 // never comes from the client and an identical file is never stored twice.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface UploadPaths {
@@ -40,12 +40,4 @@ export { isStoredFileName } from '../blobs/blob-store';
 export async function removeQuietly(filePath: string | undefined): Promise<void> {
   if (!filePath) return;
   await rm(filePath, { force: true });
-}
-
-export async function fileExists(filePath: string): Promise<boolean> {
-  try {
-    return (await stat(filePath)).isFile();
-  } catch {
-    return false;
-  }
 }
