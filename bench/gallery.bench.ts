@@ -67,7 +67,7 @@ interface RealFile {
 
 export async function prepareFiles(uploadDir: string): Promise<RealFile[]> {
   const paths = uploadPaths(uploadDir);
-  await ensureUploadDirs(paths);
+  await ensureUploadDirs(paths, true);
   const files: RealFile[] = [];
   for (const name of FIXTURES) {
     const source = path.join(projectRoot, 'test/fixtures/images', name);

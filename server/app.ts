@@ -24,7 +24,7 @@ import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'blobs' | 'generations' | 'cacheMaxAgeMs' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -58,11 +58,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createAccountsApiRouter({ accounts: deps.accounts.accounts }));
 
   const { limits } = deps.config;
-  app.use(createMediaRouter(deps.paths));
+  app.use(createMediaRouter(deps.blobs));
   app.use(createOpenApiRouter());
   app.use(createImagesApiRouter({ limits, paths: deps.paths, images: deps.images, video: deps.video }));
   app.use(createTransferApiRouter({ transfer: deps.transfer }));
-  app.use(createVideoApiRouter({ video: deps.video }));
+  app.use(createVideoApiRouter({ video: deps.video, blobs: deps.blobs }));
   app.use(createLookupApiRouter({ limits, paths: deps.paths, lookup: deps.lookup }));
   app.use(createArticlesApiRouter({ articles: deps.articles }));
   app.use(createDescribedImagesApiRouter({ describedImages: deps.describedImages }));

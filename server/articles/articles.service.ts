@@ -12,7 +12,7 @@ import type { ArticleFields, ArticlesRepository } from './articles.repository';
 const ARTICLE_LIST_LIMIT = 500;
 /** The gallery's article filter lists the most recent articles; more would make the select unusable anyway. */
 const ARTICLE_CHOICES = 200;
-/** Articles written by another process (app instances sharing one MongoDB) show within this time. */
+/** Articles written behind the archive's back (straight into the database) show within this time; other app instances' writes arrive sooner through the shared write signal. */
 const ARTICLE_CHOICES_MAX_AGE_MS = 2_000;
 
 export interface ArticleChoice {
@@ -25,9 +25,11 @@ export interface ArticlesServiceDeps {
   images: Pick<ImagesRepository, 'usedInArticle' | 'useCountsByArticle'>;
   /** The articles' write generation: the article choices are reloaded after every write. */
   generation: WriteGeneration;
+  /** Age limit of the article choices, for writes no write generation hears of; default ARTICLE_CHOICES_MAX_AGE_MS. */
+  choicesMaxAgeMs?: number;
 }
 
-export function createArticlesService({ repository, images, generation }: ArticlesServiceDeps) {
+export function createArticlesService({ repository, images, generation, choicesMaxAgeMs = ARTICLE_CHOICES_MAX_AGE_MS }: ArticlesServiceDeps) {
   // Every gallery page shows the article filter; the list only changes when an article is written.
   let cachedChoices: { generation: number; loadedAt: number; choices: Promise<ArticleChoice[]> } | undefined;
 
@@ -51,7 +53,7 @@ export function createArticlesService({ repository, images, generation }: Articl
     /** The most recent articles (id and title) for the gallery's filter. */
     choices(): Promise<ArticleChoice[]> {
       const current = generation.value();
-      if (cachedChoices?.generation !== current || Date.now() - cachedChoices.loadedAt > ARTICLE_CHOICES_MAX_AGE_MS) {
+      if (cachedChoices?.generation !== current || Date.now() - cachedChoices.loadedAt > choicesMaxAgeMs) {
         const choices = loadChoices();
         const entry = { generation: current, loadedAt: Date.now(), choices };
         cachedChoices = entry;

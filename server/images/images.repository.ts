@@ -92,10 +92,14 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
 
     /** Records with this SHA-256 or one of these ids, as a match shows them. */
     async matchCandidates(sha256: string, ids: string[]): Promise<MatchCandidateRecord[]> {
-      return ImageModel.find(
-        { $or: [{ sha256 }, { _id: { $in: ids.map((id) => new mongoose.Types.ObjectId(id)) } }] },
-        MATCH_PROJECTION,
-      ).lean<MatchCandidateRecord[]>();
+      // Two indexed reads rather than one $or: the embedded server scans every record for an $or
+      // (and for an empty $in), which made a lookup cost 5 s at 100,000 records.
+      const [same, near] = await Promise.all([
+        ImageModel.find({ sha256 }, MATCH_PROJECTION).lean<MatchCandidateRecord[]>(),
+        ids.length > 0 ? ImageModel.find({ _id: { $in: ids.map((id) => new mongoose.Types.ObjectId(id)) } }, MATCH_PROJECTION).lean<MatchCandidateRecord[]>() : [],
+      ]);
+      const seen = new Set(same.map((record) => String(record._id)));
+      return [...same, ...near.filter((record) => !seen.has(String(record._id)))];
     },
 
     /** The perceptual hashes of records created since `from` (all when undefined), streamed. */
@@ -107,6 +111,7 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
 
     /** These records as a match shows them (server/video: the stills of a video, the videos of a still). */
     async matchCandidatesById(ids: ObjectId[]): Promise<MatchCandidateRecord[]> {
+      if (ids.length === 0) return [];
       return ImageModel.find({ _id: { $in: ids } }, MATCH_PROJECTION).lean<MatchCandidateRecord[]>();
     },
 

@@ -1,7 +1,6 @@
 // The ingest pipeline: from a hashed temporary upload to a stored image record.
 // Order matters for crash safety: files are put in place first and the record written last,
 // so a crash leaves at worst unreferenced files, which the start-up repair removes.
-import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
 import { parseCredit } from '../credits/credit-parser';
@@ -18,7 +17,9 @@ import type { ImageProvenance } from './image-provenance';
 import type { ImageRecord } from './image.model';
 import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
-import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
+import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
+import { derivativesInto } from '../blobs/blobs';
+import { originalFileName, removeQuietly } from './storage';
 import type { HashedUpload } from './upload';
 import type { VideoPort } from './video-port';
 import type { Actor } from '../accounts/principal';
@@ -29,7 +30,8 @@ export interface IngestResult {
 }
 
 export interface IngestDeps {
-  paths: UploadPaths;
+  /** Where finished originals and derivatives go (the temporary upload stays in UPLOAD_DIR/tmp). */
+  blobs: BlobStore;
   /** Bounds how many files are decoded at once, so memory stays flat however many uploads arrive. */
   imageWork: LimitFunction;
   limits: AnalysisLimits;
@@ -61,7 +63,7 @@ export function declaredRecord(fields: DeclaredFields) {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { paths, limits, metadataReader, images, articles, provenance, history, logger, imageWork } = deps;
+  const { blobs, limits, metadataReader, images, articles, provenance, history, logger, imageWork } = deps;
 
   /** The article an upload names: one already in the archive by id, or found or created from its fields. */
   async function articleOf(declared: DeclaredUpload): Promise<ArticleRef | undefined> {
@@ -143,14 +145,21 @@ export function createIngestService(deps: IngestDeps) {
       // An HEIC file is decoded once for both steps (and its pixels let go when they are done).
       const media = { ...limits, hevcDecodes: new Map() };
       const analysis = await analyseFile(upload.path, media, metadataReader);
-      return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, paths.derivatives, media) };
+      return { analysis, derivatives: await makeDerivatives(upload.path, analysis.format, derivativesInto(blobs), media) };
     });
     const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);
-    const originalPath = path.join(paths.originals, originalFile);
-    const written = [path.join(paths.derivatives, derivatives.thumbnail.file), path.join(paths.derivatives, derivatives.display.file)];
-    const alreadyHadOriginal = await fileExists(originalPath);
-    await moveIntoPlace(upload.path, originalPath);
-    if (!alreadyHadOriginal) written.push(originalPath);
+    const originalKey = blobKey('originals', originalFile);
+    const written = [blobKey('derivatives', derivatives.thumbnail.file), blobKey('derivatives', derivatives.display.file)];
+    // Content-addressed: a blob already under this name holds these very bytes.
+    if (!(await blobs.exists(originalKey))) {
+      try {
+        await blobs.put(originalKey, { file: upload.path, consume: true }, upload.sha256);
+      } catch (error) {
+        await removeUnreferenced(written);
+        throw error;
+      }
+      written.push(originalKey);
+    }
 
     const imageId = new mongoose.Types.ObjectId();
     const fields = declared.fields;
@@ -202,11 +211,10 @@ export function createIngestService(deps: IngestDeps) {
     return { outcome: 'created', image: (await images.findById(imageId))! };
   }
 
-  /** Removes files written for a failed ingest, unless another record uses them (names are content-addressed). */
-  async function removeUnreferenced(filePaths: string[]): Promise<void> {
-    for (const filePath of filePaths) {
-      const name = path.basename(filePath);
-      if (!(await images.isFileReferenced(name))) await removeQuietly(filePath);
+  /** Removes blobs written for a failed ingest, unless another record uses them (names are content-addressed). */
+  async function removeUnreferenced(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      if (!(await images.isFileReferenced(blobName(key)))) await blobs.delete(key);
     }
   }
 

@@ -241,9 +241,14 @@ async function writeAtomically(dir: string, name: string, data: Buffer): Promise
   }
 }
 
-async function storeDerivative(outDir: string, output: { data: Buffer; info: OutputInfo }, format: 'webp' | 'avif'): Promise<DerivativeInfo> {
-  const file = `${createHash('sha256').update(output.data).digest('hex')}.${format}`;
-  await writeAtomically(outDir, file, output.data);
+/** Where finished derivatives go: a folder, or a function that stores them (the blob store's put). */
+export type DerivativeTarget = string | ((file: string, data: Buffer, sha256: string) => Promise<void>);
+
+async function storeDerivative(target: DerivativeTarget, output: { data: Buffer; info: OutputInfo }, format: 'webp' | 'avif'): Promise<DerivativeInfo> {
+  const sha256 = createHash('sha256').update(output.data).digest('hex');
+  const file = `${sha256}.${format}`;
+  if (typeof target === 'string') await writeAtomically(target, file, output.data);
+  else await target(file, output.data, sha256);
   return { file, width: output.info.width, height: output.info.height, format, bytes: output.data.length };
 }
 
@@ -291,7 +296,7 @@ export interface DerivativeOptions {
 export async function makeDerivatives(
   filePath: string,
   format: ImageFormat,
-  outDir: string,
+  outDir: DerivativeTarget,
   limits: MediaLimits,
   options: DerivativeOptions = {},
 ): Promise<Derivatives> {
@@ -313,7 +318,7 @@ export async function makeDerivatives(
   const display = () => sharp(base.data, raw);
   const thumbnail = () =>
     sharp(base.data, raw).resize(DERIVATIVE_SIZES.thumbnail, DERIVATIVE_SIZES.thumbnail, { fit: 'inside', withoutEnlargement: true });
-  await mkdir(outDir, { recursive: true });
+  if (typeof outDir === 'string') await mkdir(outDir, { recursive: true });
   const encode = (pipeline: Sharp, as: 'webp' | 'avif') =>
     (as === 'webp' ? pipeline.webp(WEBP_OPTIONS) : pipeline.avif(AVIF_OPTIONS))
       .toBuffer({ resolveWithObject: true })

@@ -1,7 +1,7 @@
 // Where files live under UPLOAD_DIR. Originals and derivatives are content-addressed, so a name
 // never comes from the client and an identical file is never stored twice.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface UploadPaths {
@@ -21,8 +21,9 @@ export function uploadPaths(root: string): UploadPaths {
   };
 }
 
-export async function ensureUploadDirs(paths: UploadPaths): Promise<void> {
-  await Promise.all([paths.originals, paths.derivatives, paths.tmp].map((dir) => mkdir(dir, { recursive: true })));
+/** `blobFolders`: the local blob store keeps originals/ and derivatives/ here too. */
+export async function ensureUploadDirs(paths: UploadPaths, blobFolders: boolean): Promise<void> {
+  await Promise.all([...(blobFolders ? [paths.originals, paths.derivatives] : []), paths.tmp].map((dir) => mkdir(dir, { recursive: true })));
 }
 
 export function tempFilePath(paths: UploadPaths): string {
@@ -34,27 +35,9 @@ export function originalFileName(sha256: string, extension: string): string {
   return `${sha256}.${extension}`;
 }
 
-const SAFE_STORED_NAME = /^[a-f0-9]{64}\.[a-z0-9]{3,4}$/;
-
-/** True for names this module could have produced; anything else must never reach the file system. */
-export function isStoredFileName(name: string): boolean {
-  return SAFE_STORED_NAME.test(name);
-}
-
-/** Moves a finished temporary file into its content-addressed place (same file system: an atomic rename). */
-export async function moveIntoPlace(tempPath: string, finalPath: string): Promise<void> {
-  await rename(tempPath, finalPath);
-}
+export { isStoredFileName } from '../blobs/blob-store';
 
 export async function removeQuietly(filePath: string | undefined): Promise<void> {
   if (!filePath) return;
   await rm(filePath, { force: true });
-}
-
-export async function fileExists(filePath: string): Promise<boolean> {
-  try {
-    return (await stat(filePath)).isFile();
-  } catch {
-    return false;
-  }
 }

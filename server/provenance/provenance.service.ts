@@ -59,6 +59,11 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
   records: ProvenanceRecords<Subject, Candidate>,
   options: {
     indexSyncMs?: number;
+    /**
+     * How many writes of other app instances the images' write generation has seen (the shared
+     * signal, db/write-generation.ts): a change makes the next lookup sync at once, not after indexSyncMs.
+     */
+    remoteWrites?: () => number;
     /** Findings from other capabilities about where the picture comes from (server/video: the frame of a held video). */
     originFindings?: (image: Subject) => Promise<Finding[]>;
   } = {},
@@ -70,6 +75,9 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
   let syncFrom: Date | undefined;
   let lastSync = 0;
   let syncing: Promise<void> | undefined;
+  const remoteWrites = options.remoteWrites ?? (() => 0);
+  /** remoteWrites() when the last sync began. */
+  let remoteAtSync = remoteWrites();
 
   /** Adds a stored image's hash to the in-memory index; the start-up scan calls it for every record. */
   function indexStored(id: ObjectId, phash: string): void {
@@ -89,14 +97,15 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
    */
   async function syncIndex(): Promise<void> {
     const started = new Date();
+    remoteAtSync = remoteWrites();
     for await (const record of records.hashesSince(syncFrom)) index.add(String(record._id), record.phash);
     syncFrom = new Date(started.getTime() - INDEX_SYNC_OVERLAP_MS);
     lastSync = started.getTime();
   }
 
-  /** At most one sync at a time, and only when the last is older than indexSyncMs. */
+  /** At most one sync at a time, and only when another instance wrote since the last or it is older than indexSyncMs. */
   function syncIfStale(): Promise<void> {
-    if (Date.now() - lastSync < indexSyncMs && syncFrom) return Promise.resolve();
+    if (Date.now() - lastSync < indexSyncMs && syncFrom && remoteWrites() === remoteAtSync) return Promise.resolve();
     syncing ??= syncIndex().finally(() => (syncing = undefined));
     return syncing;
   }

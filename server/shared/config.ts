@@ -38,6 +38,24 @@ const schema = z.object({
   LOGIN_ATTEMPTS_PER_ADDRESS: positiveInt(20),
   LOGIN_WINDOW_SECONDS: positiveInt(60),
   ANONYMOUS_LOOKUPS_PER_MINUTE: positiveInt(10),
+  // Where finished files live (server/blobs/): the local folder, S3-compatible storage, or GridFS.
+  BLOB_STORE: z.enum(['local', 's3', 'gridfs'], { error: 'must be local, s3 or gridfs' }).default('local'),
+  BLOB_SERVE: z.enum(['stream', 'redirect'], { error: 'must be stream or redirect' }).default('stream'),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.url({ error: 'must be a URL such as https://s3.example.org' }).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_PRESIGN_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(604800, 'must be at most 604800 (7 days, the S3 limit)').default(300),
+  // Leftovers younger than this may be another instance's work in progress: clean-ups leave them.
+  LEFTOVER_MARGIN_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').default(3600),
+}).superRefine((value, context) => {
+  if (value.BLOB_STORE === 's3' && !value.S3_BUCKET) context.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is needed with BLOB_STORE=s3' });
+  if (value.BLOB_SERVE === 'redirect' && value.BLOB_STORE !== 's3') context.addIssue({ code: 'custom', path: ['BLOB_SERVE'], message: 'redirect needs BLOB_STORE=s3 (only object storage can presign a URL)' });
+  if (Boolean(value.S3_ACCESS_KEY_ID) !== Boolean(value.S3_SECRET_ACCESS_KEY)) {
+    context.addIssue({ code: 'custom', path: [value.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together (or neither, for the SDK\'s own credential chain)' });
+  }
 });
 
 /** The PEM trust anchors in a file, or a message saying what is wrong with it. */
@@ -66,7 +84,24 @@ export interface Config {
   /** Content Credentials: trust anchors (PEM) the signer must chain to, and whether remote manifests are fetched. */
   c2pa: { trustAnchorsPem?: string; fetchRemote: boolean };
   accounts: AccountsConfig;
+  blobs: BlobsConfig;
+  /** Clean-ups touch only leftovers older than this (another instance's upload may be in progress). */
+  leftoverMarginSeconds: number;
 }
+
+export interface S3BlobConfig {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Unset: the SDK's own chain (environment, instance role, …). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Originals and derivatives streamed through the app, or answered with a presigned redirect. */
+  serve: 'stream' | 'redirect';
+  presignSeconds: number;
+}
+
+export type BlobsConfig = { store: 'local' } | { store: 'gridfs' } | { store: 's3'; s3: S3BlobConfig };
 
 export interface AccountsConfig {
   /** Whether anonymous visitors may browse (gallery, image and article pages, /check). */
@@ -117,5 +152,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginThrottle: { perAccount: value.LOGIN_ATTEMPTS_PER_ACCOUNT, perAddress: value.LOGIN_ATTEMPTS_PER_ADDRESS, windowSeconds: value.LOGIN_WINDOW_SECONDS },
       anonymousRequestsPerMinute: value.ANONYMOUS_LOOKUPS_PER_MINUTE,
     },
+    blobs:
+      value.BLOB_STORE === 's3'
+        ? {
+            store: 's3',
+            s3: {
+              bucket: value.S3_BUCKET!,
+              region: value.S3_REGION,
+              endpoint: value.S3_ENDPOINT,
+              forcePathStyle: value.S3_FORCE_PATH_STYLE === 'true',
+              ...(value.S3_ACCESS_KEY_ID && value.S3_SECRET_ACCESS_KEY
+                ? { credentials: { accessKeyId: value.S3_ACCESS_KEY_ID, secretAccessKey: value.S3_SECRET_ACCESS_KEY } }
+                : {}),
+              serve: value.BLOB_SERVE,
+              presignSeconds: value.S3_PRESIGN_SECONDS,
+            },
+          }
+        : { store: value.BLOB_STORE },
+    leftoverMarginSeconds: value.LEFTOVER_MARGIN_SECONDS,
   };
 }

@@ -1,4 +1,5 @@
 // The transfer JSON API: the import tool's known-hashes check and the two downloads.
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
 import type { OutgoingFile, TransferService } from './transfer.service';
 import { parseInput } from '../shared/input';
@@ -44,8 +45,14 @@ async function send(res: Response, file: OutgoingFile): Promise<void> {
   res.setHeader('Cache-Control', 'private, no-store');
   res.attachment(file.fileName);
   res.type(file.mimeType);
+  const { body } = file;
   try {
-    await new Promise<void>((resolve, reject) => res.sendFile(file.path, { lastModified: false, etag: false }, (error) => (error ? reject(error) : resolve())));
+    if ('path' in body) {
+      await new Promise<void>((resolve, reject) => res.sendFile(body.path, { lastModified: false, etag: false }, (error) => (error ? reject(error) : resolve())));
+    } else {
+      res.setHeader('Content-Length', String(body.size));
+      await pipeline(await body.open(), res);
+    }
   } finally {
     await file.release();
   }

@@ -3,9 +3,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { blobKey, type BlobStore } from '../blobs/blob-store';
+import { withLocalFile } from '../blobs/blobs';
 import { parseImageId } from '../images/images.service';
-import { fileExists, removeQuietly, tempFilePath, type UploadPaths } from '../images/storage';
+import { removeQuietly, tempFilePath, type UploadPaths } from '../images/storage';
 import { NotFoundError } from '../shared/errors';
 import { creditsOf, creditTags, type DownloadRecord } from './credit-tags';
 import type { CreditsWriter } from './credits-writer';
@@ -16,11 +19,14 @@ export interface TransferDeps {
   /** The image records, read by SHA-256 (the import's check) and by id (downloads). */
   images: Pick<ImagesRepository, 'idsBySha256' | 'findById'>;
   writer: CreditsWriter;
+  /** tmp/ for the credited copies. */
   paths: UploadPaths;
+  blobs: BlobStore;
 }
 
 export interface OutgoingFile {
-  path: string;
+  /** A file on this machine, or the blob's bytes streamed from the store. */
+  body: { path: string } | { size: number; open(): Promise<Readable> };
   fileName: string;
   mimeType: string;
   sha256: string;
@@ -43,13 +49,14 @@ export function hasContentCredentials(record: Pick<DownloadRecord, 'c2pa'>): boo
   return Boolean((record.c2pa as { present?: boolean } | undefined)?.present);
 }
 
-export function createTransferService({ images, writer, paths }: TransferDeps) {
-  async function recordWithOriginal(id: string): Promise<{ record: DownloadRecord; originalPath: string }> {
+export function createTransferService({ images, writer, paths, blobs }: TransferDeps) {
+  async function recordWithOriginal(id: string): Promise<{ record: DownloadRecord; originalKey: string; size: number }> {
     const record = await images.findById(parseImageId(id));
     if (!record) throw new NotFoundError('No image with this id is in the archive.');
-    const originalPath = path.join(paths.originals, record.originalFile);
-    if (!(await fileExists(originalPath))) throw new NotFoundError('The archive holds this record but its original file is missing; an administrator has been told in the start-up log.', { code: 'original_missing' });
-    return { record, originalPath };
+    const originalKey = blobKey('originals', record.originalFile);
+    const info = await blobs.stat(originalKey);
+    if (!info) throw new NotFoundError('The archive holds this record but its original file is missing; an administrator has been told in the start-up log.', { code: 'original_missing' });
+    return { record, originalKey, size: info.size };
   }
 
   const extensionOf = (record: DownloadRecord) => EXTENSIONS[record.file?.format ?? ''] ?? path.extname(record.originalFile).slice(1);
@@ -63,9 +70,10 @@ export function createTransferService({ images, writer, paths }: TransferDeps) {
     },
 
     async original(id: string): Promise<OutgoingFile> {
-      const { record, originalPath } = await recordWithOriginal(id);
+      const { record, originalKey, size } = await recordWithOriginal(id);
+      const localPath = blobs.localPath(originalKey);
       return {
-        path: originalPath,
+        body: localPath ? { path: localPath } : { size, open: () => blobs.get(originalKey) },
         fileName: downloadFileName(record.declared?.caption, String(record._id), extensionOf(record)),
         mimeType: record.file?.mimeType ?? 'application/octet-stream',
         sha256: record.sha256,
@@ -77,13 +85,14 @@ export function createTransferService({ images, writer, paths }: TransferDeps) {
 
     /** A temporary copy with the credits written in (under UPLOAD_DIR/tmp, which every start empties). */
     async withCredits(id: string, recordUrl: (id: string) => string): Promise<OutgoingFile> {
-      const { record, originalPath } = await recordWithOriginal(id);
+      const { record, originalKey } = await recordWithOriginal(id);
       const target = tempFilePath(paths);
       try {
         const format = record.file?.format ?? '';
-        await writer.writeCopy(originalPath, target, creditTags(creditsOf(record, recordUrl(String(record._id))), format), format);
+        await withLocalFile(blobs, originalKey, paths.tmp, (originalPath) =>
+          writer.writeCopy(originalPath, target, creditTags(creditsOf(record, recordUrl(String(record._id))), format), format));
         return {
-          path: target,
+          body: { path: target },
           fileName: downloadFileName(record.declared?.caption, String(record._id), extensionOf(record), '-credited'),
           mimeType: record.file?.mimeType ?? 'application/octet-stream',
           sha256: await sha256OfFile(target),

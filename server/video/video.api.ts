@@ -1,9 +1,9 @@
 // The video JSON API and the contact-sheet frames. Routes are thin: one service call each.
-import path from 'node:path';
 import { Router } from 'express';
 import mongoose from 'mongoose';
-import { fileExists, isStoredFileName } from '../images/storage';
-import { BadRequestError, NotFoundError } from '../shared/errors';
+import type { BlobStore } from '../blobs/blob-store';
+import { blobRoute } from '../blobs/serve';
+import { NotFoundError } from '../shared/errors';
 import { timeParam } from './timecode';
 import type { VideoService } from './video.service';
 
@@ -12,7 +12,7 @@ function objectId(id: string, what: string): mongoose.Types.ObjectId {
   return new mongoose.Types.ObjectId(id);
 }
 
-export function createVideoApiRouter({ video }: { video: VideoService }): Router {
+export function createVideoApiRouter({ video, blobs }: { video: VideoService; blobs: BlobStore }): Router {
   const router = Router();
 
   router.get('/api/videos/:id', async (req, res) => {
@@ -27,15 +27,7 @@ export function createVideoApiRouter({ video }: { video: VideoService }): Router
     res.json({ imageId: String(id), sources: sources.map(({ imageId: _still, ...source }) => ({ ...source, t: Number(timeParam(source.t)) })) });
   });
 
-  router.get('/media/video-frames/:name', async (req, res) => {
-    const name = String(req.params.name);
-    if (!isStoredFileName(name)) throw new BadRequestError('This is not a file name the archive gives out.', { code: 'invalid_file_name' });
-    const filePath = path.join(video.keyframesFolder, name);
-    if (!(await fileExists(filePath))) throw new NotFoundError('No such file in the archive.');
-    res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    res.type('image/webp');
-    await new Promise<void>((resolve, reject) => res.sendFile(filePath, { lastModified: true }, (error) => (error ? reject(error) : resolve())));
-  });
+  router.get('/media/video-frames/:name', blobRoute(blobs, 'video-frames', 'public, max-age=31536000, immutable'));
 
   return router;
 }

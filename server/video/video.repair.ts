@@ -1,11 +1,8 @@
 // Start-up repair for videos, after the images' (server/images/repair.ts): documents of a video whose
 // image record was never written are removed, and so are contact-sheet frames no video refers to.
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { UploadPaths } from '../images/storage';
-import { removeQuietly } from '../images/storage';
+import mongoose from 'mongoose';
+import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
 import type { Logger } from '../shared/logger';
-import { keyframeFolder } from './video.service';
 import type { VideoRepository } from './video.repository';
 
 export interface VideoRepairReport {
@@ -15,24 +12,26 @@ export interface VideoRepairReport {
 }
 
 export async function repairVideos(
-  paths: UploadPaths,
-  deps: { repository: VideoRepository; logger: Logger; recordExists: (id: string) => boolean },
+  blobs: BlobStore,
+  deps: {
+    repository: VideoRepository;
+    logger: Logger;
+    recordExists: (id: string) => boolean;
+    /** Only leftovers from before this are touched (see repairStorage): younger ones may be another instance's upload in progress. */
+    olderThan: Date;
+  },
 ): Promise<VideoRepairReport> {
   const report: VideoRepairReport = { orphanDocumentsRemoved: 0, orphanKeyframesRemoved: 0, videosMissingKeyframes: [] };
-  report.orphanDocumentsRemoved = await deps.repository.removeOrphans(deps.recordExists);
-  const folder = keyframeFolder(paths);
-  let names: string[] = [];
-  try {
-    names = await readdir(folder);
-  } catch {
-    // No video stored yet: nothing to check.
-  }
+  const old = (time: Date) => time.getTime() <= deps.olderThan.getTime();
+  // A video's documents are owned by its image id, made just before they are written.
+  report.orphanDocumentsRemoved = await deps.repository.removeOrphans((id) => deps.recordExists(id) || !old(new mongoose.Types.ObjectId(id).getTimestamp()));
+  const names: Array<{ name: string; written: Date }> = [];
+  for await (const blob of blobs.list('video-frames/')) names.push({ name: blobName(blob.key), written: blob.lastModified });
   const referenced = await deps.repository.allKeyframeFiles();
-  const present = new Set(names);
-  for (const name of names) {
-    // Temporary names (".<uuid>.part") are writes a crash interrupted.
-    if (referenced.has(name)) continue;
-    await removeQuietly(path.join(folder, name));
+  const present = new Set(names.map(({ name }) => name));
+  for (const { name, written } of names) {
+    if (referenced.has(name) || !old(written)) continue;
+    await blobs.delete(blobKey('video-frames', name));
     report.orphanKeyframesRemoved++;
   }
   const missing = new Set<string>();

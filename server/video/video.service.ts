@@ -7,7 +7,7 @@
 // place first, then the metadata, history, frame hashes and video details, and the image record last;
 // the start-up repair (repairVideos) removes whatever a crash left without its record.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../accounts/principal';
 import mongoose from 'mongoose';
@@ -18,7 +18,9 @@ import { keywordsOf } from '../images/declared';
 import type { ImageRecord } from '../images/image.model';
 import type { ImagesRepository } from '../images/images.repository';
 import { makeDerivatives, type Derivatives } from '../images/media';
-import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from '../images/storage';
+import { originalFileName, removeQuietly, type UploadPaths } from '../images/storage';
+import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
+import { derivativesInto } from '../blobs/blobs';
 import type { HashedUpload } from '../images/upload';
 import type { Finding } from '../provenance/findings.types';
 import type { HistoryService } from '../provenance/history.service';
@@ -58,7 +60,10 @@ export interface VideoLimits {
 
 export interface VideoServiceDeps {
   binaries: FfmpegBinaries;
+  /** The instance's own folders (tmp/ for the poster's working file). */
   paths: UploadPaths;
+  /** Where the original, the poster's derivatives and the contact sheet's frames go. */
+  blobs: BlobStore;
   limits: VideoLimits;
   repository: VideoRepository;
   /** The image records (a video is one, with its poster as its picture). */
@@ -69,11 +74,6 @@ export interface VideoServiceDeps {
   /** Bounds how many videos are decoded at once (each FFmpeg pass already uses every core). */
   videoWork: LimitFunction;
   declaredRecord: (fields: DeclaredUpload['fields']) => Record<string, unknown>;
-}
-
-/** Folder of the contact-sheet frames, beside originals/ and derivatives/. */
-export function keyframeFolder(paths: UploadPaths): string {
-  return path.join(paths.root, 'video-frames');
 }
 
 interface VideoAnalysis {
@@ -98,24 +98,20 @@ async function readHead(filePath: string, bytes = 64): Promise<Uint8Array> {
   }
 }
 
-async function storeKeyframe(folder: string, frame: SampledFrame): Promise<Keyframe> {
+async function storeKeyframe(blobs: BlobStore, frame: SampledFrame): Promise<Keyframe> {
   const { data, info } = await sharp(frame.rgb, { raw: { width: frame.width, height: frame.height, channels: 3 } })
     .webp({ quality: 72, effort: 2 })
     .toBuffer({ resolveWithObject: true });
-  const file = `${createHash('sha256').update(data).digest('hex')}.webp`;
-  const target = path.join(folder, file);
-  if (!(await fileExists(target))) {
-    const temp = path.join(folder, `.${randomUUID()}.part`);
-    await writeFile(temp, data, { flag: 'wx' });
-    await rename(temp, target);
-  }
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  const file = `${sha256}.webp`;
+  const key = blobKey('video-frames', file);
+  if (!(await blobs.exists(key))) await blobs.put(key, data, sha256);
   return { t: frame.t, file, width: info.width, height: info.height, scene: frame.scene > SCENE_THRESHOLD };
 }
 
 export function createVideoService(deps: VideoServiceDeps) {
-  const { binaries, paths, limits, repository, images, provenance, history, logger } = deps;
+  const { binaries, paths, blobs, limits, repository, images, provenance, history, logger } = deps;
   const frameIndex = createFrameIndex();
-  const framesFolder = keyframeFolder(paths);
 
   async function recognise(filePath: string): Promise<VideoFormat | null> {
     return sniffVideoFormatFromBytes(await readHead(filePath));
@@ -138,8 +134,8 @@ export function createVideoService(deps: VideoServiceDeps) {
     return { probe: output, facts };
   }
 
-  /** Decodes the video once: frame hashes, and (with a folder) the contact sheet's keyframes. */
-  async function sample(filePath: string, format: VideoFormat, facts: VideoFacts, keyframesTo?: string, written?: string[]) {
+  /** Decodes the video once: frame hashes, and (with a store) the contact sheet's keyframes. */
+  async function sample(filePath: string, format: VideoFormat, facts: VideoFacts, keyframesTo?: BlobStore, written?: string[]) {
     const frames: FrameHash[] = [];
     const keyframes: Keyframe[] = [];
     const keyframeSpacing = Math.max(KEYFRAME_MIN_SECONDS, facts.durationSeconds / MAX_KEYFRAMES);
@@ -153,7 +149,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       // "At least every keyframeSpacing": take this frame when waiting for the next sample would overshoot.
       if (keyframesTo && keyframes.length < MAX_KEYFRAMES && (cut || frame.t - lastKeyframe > keyframeSpacing - FRAME_INTERVAL_SECONDS)) {
         const keyframe = await storeKeyframe(keyframesTo, frame);
-        written?.push(path.join(keyframesTo, keyframe.file));
+        written?.push(blobKey('video-frames', keyframe.file));
         keyframes.push(keyframe);
         lastKeyframe = frame.t;
       }
@@ -179,8 +175,8 @@ export function createVideoService(deps: VideoServiceDeps) {
     const temp = path.join(paths.tmp, `${randomUUID()}.poster.png`);
     try {
       await writeFile(temp, png, { flag: 'wx' });
-      const derivatives = await makeDerivatives(temp, 'png', paths.derivatives, { maxPixels: limits.maxPixels });
-      written?.push(path.join(paths.derivatives, derivatives.thumbnail.file), path.join(paths.derivatives, derivatives.display.file));
+      const derivatives = await makeDerivatives(temp, 'png', derivativesInto(blobs), { maxPixels: limits.maxPixels });
+      written?.push(blobKey('derivatives', derivatives.thumbnail.file), blobKey('derivatives', derivatives.display.file));
       const posterHash = await perceptualHash(sharp(png));
       return { posterAt, derivatives, posterHash };
     } finally {
@@ -191,9 +187,8 @@ export function createVideoService(deps: VideoServiceDeps) {
   /** `written` collects every file put in place, so a refusal halfway can take them away again. */
   async function analyse(filePath: string, format: VideoFormat, written: string[]): Promise<VideoAnalysis> {
     const { probe: output, facts } = await probe(filePath, format);
-    await mkdir(framesFolder, { recursive: true });
     const { posterAt, derivatives, posterHash } = await poster(filePath, format, facts, written);
-    const { frames, keyframes } = await sample(filePath, format, facts, framesFolder, written);
+    const { frames, keyframes } = await sample(filePath, format, facts, blobs, written);
     return { format, facts, probe: output, frames, keyframes, posterAt, poster: derivatives, posterHash };
   }
 
@@ -226,10 +221,17 @@ export function createVideoService(deps: VideoServiceDeps) {
       throw error;
     }
     const originalFile = originalFileName(upload.sha256, format);
-    const originalPath = path.join(paths.originals, originalFile);
-    const alreadyHadOriginal = await fileExists(originalPath);
-    await moveIntoPlace(upload.path, originalPath);
-    if (!alreadyHadOriginal) written.push(originalPath);
+    const originalKey = blobKey('originals', originalFile);
+    // Content-addressed: a blob already under this name holds these very bytes.
+    if (!(await blobs.exists(originalKey))) {
+      try {
+        await blobs.put(originalKey, { file: upload.path, consume: true }, upload.sha256);
+      } catch (error) {
+        await removeUnreferenced(written);
+        throw error;
+      }
+      written.push(originalKey);
+    }
 
     const imageId = new mongoose.Types.ObjectId();
     const fields = declared.fields;
@@ -301,14 +303,14 @@ export function createVideoService(deps: VideoServiceDeps) {
     return { outcome: 'created', image: withUse };
   }
 
-  /** Removes files written for a failed ingest, unless a record uses them (names are content-addressed). */
-  async function removeUnreferenced(filePaths: string[]): Promise<void> {
-    for (const filePath of filePaths) {
-      const name = path.basename(filePath);
+  /** Removes blobs written for a failed ingest, unless a record uses them (names are content-addressed). */
+  async function removeUnreferenced(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const name = blobName(key);
       const used =
         (await images.isFileReferenced(name)) ||
         (await repository.isKeyframeFileUsed(name));
-      if (!used) await removeQuietly(filePath);
+      if (!used) await blobs.delete(key);
     }
   }
 
@@ -427,7 +429,6 @@ export function createVideoService(deps: VideoServiceDeps) {
     loadFrameIndex,
     rebuildPoster,
     detailsOf: (videoId: ObjectId): Promise<VideoDetails | undefined> => repository.detailsOf(videoId),
-    keyframesFolder: framesFolder,
     get frameIndexSize() {
       return frameIndex.size;
     },

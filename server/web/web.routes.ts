@@ -18,7 +18,7 @@ import { createImagePageRouter } from './image-page.routes';
 import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
 
-/** How long another process's writes can take to show in this process's gallery (see page-cache.ts). */
+/** How long a write behind the archive's back can take to show in the gallery; other instances' writes arrive sooner through the shared write signal (db/write-generation.ts). */
 const GALLERY_PAGE_MAX_AGE_MS = 2000;
 /** About 4,000 gallery views of 48 cards (gzipped). */
 const GALLERY_CACHE_BYTES = 32 * 1024 * 1024;
@@ -31,6 +31,8 @@ export interface WebDeps {
   limits: UploadLimits;
   paths: UploadPaths;
   generations: { images: WriteGeneration; articles: WriteGeneration };
+  /** Age limit of the gallery's pages; default GALLERY_PAGE_MAX_AGE_MS. */
+  cacheMaxAgeMs?: number;
   images: ImageService;
   articles: ArticlesService;
   describedImages: DescribedImagesService;
@@ -46,7 +48,7 @@ export function createWebRouter(deps: WebDeps): Router {
   // once per write generation of the images and articles it shows.
   const galleryPages = createPageCache({
     generation: () => `${deps.generations.images.value()}.${deps.generations.articles.value()}`,
-    maxAgeMs: GALLERY_PAGE_MAX_AGE_MS,
+    maxAgeMs: deps.cacheMaxAgeMs ?? GALLERY_PAGE_MAX_AGE_MS,
     maxBytes: GALLERY_CACHE_BYTES,
   });
 

@@ -82,4 +82,39 @@ describe('configuration: Content Credentials', () => {
     expect(() => loadConfig({ C2PA_TRUST_ANCHORS: notPem })).to.throw(ConfigError, /holds no PEM certificate/);
     expect(() => loadConfig({ C2PA_FETCH_REMOTE: 'yes' })).to.throw(ConfigError, /C2PA_FETCH_REMOTE: must be true or false/);
   });
+
+  it('keeps files in the local folder by default, with a one-hour leftover margin', () => {
+    const config = loadConfig({});
+    expect(config.blobs).to.deep.equal({ store: 'local' });
+    expect(config.leftoverMarginSeconds).to.equal(3600);
+    expect(loadConfig({ BLOB_STORE: 'gridfs', LEFTOVER_MARGIN_SECONDS: '0' })).to.deep.include({ blobs: { store: 'gridfs' }, leftoverMarginSeconds: 0 });
+  });
+
+  it('reads the S3 settings as a whole', () => {
+    const config = loadConfig({
+      BLOB_STORE: 's3',
+      BLOB_SERVE: 'redirect',
+      S3_BUCKET: 'archive',
+      S3_REGION: 'eu-west-2',
+      S3_ENDPOINT: 'http://127.0.0.1:4568',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_PRESIGN_SECONDS: '120',
+    });
+    expect(config.blobs).to.deep.equal({
+      store: 's3',
+      s3: { bucket: 'archive', region: 'eu-west-2', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: { accessKeyId: 'key', secretAccessKey: 'secret' }, serve: 'redirect', presignSeconds: 120 },
+    });
+    expect(loadConfig({ BLOB_STORE: 's3', S3_BUCKET: 'b' }).blobs).to.deep.equal({ store: 's3', s3: { bucket: 'b', region: 'us-east-1', endpoint: undefined, forcePathStyle: false, serve: 'stream', presignSeconds: 300 } });
+  });
+
+  it('refuses an unknown store, S3 without a bucket, half a key pair, and a redirect no store can give', () => {
+    expect(() => loadConfig({ BLOB_STORE: 'ftp' })).to.throw(ConfigError, /BLOB_STORE: must be local, s3 or gridfs/);
+    expect(() => loadConfig({ BLOB_STORE: 's3' })).to.throw(ConfigError, /S3_BUCKET: is needed with BLOB_STORE=s3/);
+    expect(() => loadConfig({ BLOB_STORE: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' })).to.throw(ConfigError, /S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together/);
+    expect(() => loadConfig({ BLOB_SERVE: 'redirect' })).to.throw(ConfigError, /BLOB_SERVE: redirect needs BLOB_STORE=s3/);
+    expect(() => loadConfig({ BLOB_STORE: 's3', S3_BUCKET: 'b', S3_ENDPOINT: 'not a url' })).to.throw(ConfigError, /S3_ENDPOINT: must be a URL/);
+    expect(() => loadConfig({ LEFTOVER_MARGIN_SECONDS: '-5' })).to.throw(ConfigError, /LEFTOVER_MARGIN_SECONDS: must be 0 or more/);
+  });
 });

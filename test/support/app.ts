@@ -10,6 +10,7 @@ import { ROLES } from '../../server/accounts/roles';
 import { createApp } from '../../server/app';
 import type { Role } from '../../server/accounts/roles';
 import { createServices, type Services } from '../../server/services';
+import type { BlobsConfig } from '../../server/shared/config';
 import { createLogger, type AppLogger } from '../../server/shared/logger';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/images');
@@ -60,6 +61,12 @@ export interface TestAppOptions {
   anonymousRequestsPerMinute?: number;
   /** Default: silent (or debug with TEST_LOG_LEVEL=debug). */
   logger?: AppLogger;
+  /** Where finished files go (BLOB_STORE and its settings); default the local folder. */
+  blobs?: BlobsConfig;
+  /** Age limit of the gallery's pages and article choices (ServiceOptions.cacheMaxAgeMs). */
+  cacheMaxAgeMs?: number;
+  /** LEFTOVER_MARGIN_SECONDS; default 0 (one app per test, whose leftovers are all its own). */
+  leftoverMarginSeconds?: number;
 }
 
 export const TEST_PASSWORD = 'correct horse battery staple 7';
@@ -81,6 +88,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     c2pa: options.c2pa ?? { fetchRemote: false },
     ffmpeg: {},
+    blobs: options.blobs ?? { store: 'local' as const },
+    leftoverMarginSeconds: options.leftoverMarginSeconds ?? 0,
     accounts: {
       publicGallery: options.publicGallery ?? true,
       trustProxy: 'loopback',
@@ -90,7 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
-  const services = await createServices(config, logger);
+  const services = await createServices(config, logger, { cacheMaxAgeMs: options.cacheMaxAgeMs });
   await services.start();
   liveServices.add(services);
   const app = createApp({ config, logger, ...services });
@@ -123,6 +132,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       liveServices.delete(services);
+      await services.stopSignal();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rm(uploadDir, { recursive: true, force: true });

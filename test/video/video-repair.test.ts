@@ -48,6 +48,8 @@ describe('start-up repair of videos', function () {
     const restarted = await createServices(
       {
         uploadDir: app.uploadDir,
+        // A restart after this instance's own crash: every leftover is its own.
+        leftoverMarginSeconds: 0,
         limits: { maxUploadBytes: 50 << 20, maxFilesPerUpload: 20, maxPixels: 100_000_000, maxVideoBytes: 200 << 20, maxVideoSeconds: 3600 },
         accounts: { publicGallery: true, trustProxy: 'loopback', sessionIdleMinutes: 30, loginThrottle: { perAccount: 5, perAddress: 1000, windowSeconds: 60 }, anonymousRequestsPerMinute: 1000 },
       },
