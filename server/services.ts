@@ -115,7 +115,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
       await this.repair((record) => {
         recordIds.add(String(record._id));
         // A video is matched through its frames, not its poster.
-        if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash);
+        if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash, record.picture);
       });
       await repairVideos(paths, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id) });
       await video.loadFrameIndex();

@@ -25,6 +25,11 @@ const imageSchema = new Schema(
     sha256: { type: String, required: true, unique: true },
     /** 64-bit DCT perceptual hash, 16 hex characters. */
     phash: { type: String, required: true },
+    /** Hashes that find the picture mirrored, turned, cropped or inside a composite (server/provenance/picture-hashes.ts). */
+    picture: {
+      type: new Schema({ whole: { type: [String], default: undefined }, windows: { type: [String], default: undefined } }, { _id: false }),
+      default: undefined,
+    },
     originalFile: { type: String, required: true },
     /** The client's file name, kept as a declared fact only; never used as a path. */
     uploadName: String,
@@ -137,6 +142,7 @@ imageSchema.index({ 'uses.article': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });
 imageSchema.index({ phash: 1 });
+imageSchema.index({ 'picture.whole': 1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });

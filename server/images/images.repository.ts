@@ -33,7 +33,7 @@ const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, deriv
 
 export type MatchCandidateRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
 export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
-export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
+export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'picture' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
 /** One printing of an image: the article and the lines it ran with. */
 export interface NewImageUse {
   _id?: ObjectId;
@@ -99,10 +99,10 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
     },
 
     /** The perceptual hashes of records created since `from` (all when undefined), streamed. */
-    hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }> {
+    hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }> {
       // Video records are matched through their frames (server/video/frame-index.ts), not their poster.
       const notVideo = { 'file.mimeType': { $not: /^video\// } };
-      return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1 }).lean<{ _id: ObjectId; phash: string }>().cursor({ batchSize: 1000 });
+      return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1, picture: 1 }).lean<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }>().cursor({ batchSize: 1000 });
     },
 
     /** These records as a match shows them (server/video: the stills of a video, the videos of a still). */
@@ -112,7 +112,7 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
 
     /** Every record with what the start-up repair checks, streamed. */
     scanForRepair(): AsyncIterable<RepairRecord> {
-      return ImageModel.find({}, { phash: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 }).lean<RepairRecord>().cursor({ batchSize: 1000 });
+      return ImageModel.find({}, { phash: 1, picture: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 }).lean<RepairRecord>().cursor({ batchSize: 1000 });
     },
 
     /** The records an article used, with what its page shows of them. */

@@ -166,6 +166,7 @@ export function createIngestService(deps: IngestDeps) {
         _id: imageId,
         sha256: upload.sha256,
         phash: analysis.phash,
+        picture: analysis.picture,
         originalFile,
         uploadName: upload.originalname?.slice(0, 255),
         file: analysis.facts,
@@ -194,7 +195,7 @@ export function createIngestService(deps: IngestDeps) {
     }
 
     await deps.video?.stillStored(imageId, analysis.phash);
-    await provenance.imageAdded(imageId, analysis.phash);
+    await provenance.imageAdded(imageId, analysis.phash, analysis.picture);
     logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
     return { outcome: 'created', image: (await images.findById(imageId))! };
   }
