@@ -19,6 +19,8 @@ import { createAccountsCapability } from './accounts/accounts.capability';
 import { createHistoryRepository } from './provenance/history.repository';
 import { createHistoryService } from './provenance/history.service';
 import { createProvenanceService } from './provenance/provenance.service';
+import { createPicturesRepository } from './pictures/pictures.repository';
+import { createGroupReaders, createPicturesService } from './pictures/pictures.service';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
@@ -52,7 +54,15 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
   const articleRecords = createArticlesRepository({ generation: generations.articles });
   const history = createHistoryService({ repository: createHistoryRepository() });
   const videoRecords = createVideoRepository();
-  const provenance = createProvenanceService(imageRecords, { indexSyncMs: options.indexSyncMs, originFindings: videoOriginFindings(videoRecords, imageRecords) });
+  const pictureRecords = createPicturesRepository();
+  const videoFindings = videoOriginFindings(videoRecords, imageRecords);
+  const groups = createGroupReaders({ repository: pictureRecords, images: imageRecords });
+  const provenance = createProvenanceService(imageRecords, {
+    indexSyncMs: options.indexSyncMs,
+    originFindings: async (image) => [...(await videoFindings(image)), ...(await groups.groupFindings(image))],
+    relatedImages: groups.groupMatesOf,
+  });
+  const pictures = createPicturesService({ repository: pictureRecords, images: imageRecords, provenance, history, readers: groups });
   const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles });
   const describedImages = createDescribedImagesService({ repository: articleRecords });
   const articleLinks: ArticleLinks = {
@@ -78,7 +88,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     videoWork: pLimit(1),
     declaredRecord,
   });
-  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
+  const ingest = createIngestService({ paths, limits, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video, pictures });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const creditsWriter = createCreditsWriter();
   const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths });
@@ -90,6 +100,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     generations,
     history,
     provenance,
+    pictures,
     images,
     articles,
     describedImages,

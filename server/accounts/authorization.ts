@@ -61,6 +61,8 @@ export const ROUTE_ACCESS = {
   'GET /api/images/:id/video-sources': 'public',
   'GET /api/videos/:id': 'public',
   'POST /api/lookup': 'public',
+  'GET /api/images/:id/group': 'public',
+  'POST /api/images/:id/group/removal': 'editor',
   'GET /api/articles': 'public',
   'GET /api/articles/:id': 'public',
   'POST /api/described-images': 'editor',

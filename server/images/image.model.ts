@@ -25,6 +25,11 @@ const imageSchema = new Schema(
     sha256: { type: String, required: true, unique: true },
     /** 64-bit DCT perceptual hash, 16 hex characters. */
     phash: { type: String, required: true },
+    /** The picture group this image belongs to (server/pictures), as the gallery needs it; absent when alone. */
+    group: {
+      type: new Schema({ id: Schema.Types.ObjectId, size: Number, lead: Boolean }, { _id: false }),
+      default: undefined,
+    },
     /** Hashes that find the picture mirrored, turned, cropped or inside a composite (server/provenance/picture-hashes.ts). */
     picture: {
       type: new Schema({ whole: { type: [String], default: undefined }, windows: { type: [String], default: undefined } }, { _id: false }),
@@ -143,6 +148,7 @@ imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });
 imageSchema.index({ phash: 1 });
 imageSchema.index({ 'picture.whole': 1 });
+imageSchema.index({ 'group.lead': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });

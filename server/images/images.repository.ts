@@ -25,6 +25,8 @@ export const CARD_PROJECTION = {
   'declared.platform': 1,
   'status.value': 1,
   'provenance.badge': 1,
+  'group.size': 1,
+  'group.id': 1,
   createdAt: 1,
 } as const;
 
@@ -33,6 +35,7 @@ const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, deriv
 
 export type MatchCandidateRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
 export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
+export type GroupMemberImage = Pick<ImageRecord, '_id' | 'createdAt' | 'declared' | 'file' | 'derivatives'>;
 export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'picture' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
 /** One printing of an image: the article and the lines it ran with. */
 export interface NewImageUse {
@@ -103,6 +106,21 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
       // Video records are matched through their frames (server/video/frame-index.ts), not their poster.
       const notVideo = { 'file.mimeType': { $not: /^video\// } };
       return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1, picture: 1 }).lean<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }>().cursor({ batchSize: 1000 });
+    },
+
+    /** What a picture group shows of its members (server/pictures). */
+    async groupMembers(ids: ObjectId[]): Promise<GroupMemberImage[]> {
+      return ImageModel.find({ _id: { $in: ids } }, { createdAt: 1, 'declared.credit': 1, 'declared.sourceUrl': 1, 'file.width': 1, 'file.height': 1, 'file.bytes': 1, 'derivatives.thumbnail.file': 1 }).lean<GroupMemberImage[]>();
+    },
+
+    /** The picture-group summary of each record (null: the image is alone again). */
+    setGroupSummaries(summaries: Array<{ id: ObjectId; group: { id: ObjectId; size: number; lead: boolean } | null }>): Promise<void> {
+      return generation.after(async () => {
+        if (summaries.length === 0) return;
+        await ImageModel.bulkWrite(
+          summaries.map(({ id, group }) => ({ updateOne: { filter: { _id: id }, update: group ? { $set: { group } } : { $unset: { group: 1 } } } })),
+        );
+      });
     },
 
     /** These records as a match shows them (server/video: the stills of a video, the videos of a still). */

@@ -155,6 +155,10 @@ export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
       .pipe(z.enum(['yes'], { error: 'The parameter "ai" can only be yes (files that declare generative AI).' }).optional())
       .transform((value) => (value === 'yes' ? (true as const) : undefined))
       .meta({ enum: ['yes'], description: 'Only images whose file declares generative AI made or edited them (IPTC digital source type in C2PA or XMP).' }),
+    group: parameter('group')
+      .pipe(z.enum(['1', '0', 'yes', 'no'], { error: 'The parameter "group" must be 1 (one card per picture group) or 0 (every file).' }).optional())
+      .transform((value) => value === undefined || value === '1' || value === 'yes')
+      .meta({ enum: ['1', '0'], description: 'One card per picture group, with the number of copies (1, the default), or every file (0).' }),
     sort: parameter('sort')
       .pipe(z.enum(SORTS, { error: `The parameter "sort" must be one of: ${SORTS.join(', ')}.` }).optional())
       .transform((value) => value ?? 'newest')

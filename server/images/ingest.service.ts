@@ -19,6 +19,7 @@ import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
 import { fileExists, moveIntoPlace, originalFileName, removeQuietly, type UploadPaths } from './storage';
 import type { HashedUpload } from './upload';
+import type { PicturesService } from '../pictures/pictures.service';
 import type { VideoService } from '../video/video.service';
 import type { Actor } from '../accounts/principal';
 
@@ -41,6 +42,8 @@ export interface IngestDeps {
   writes: WritesInFlight;
   /** Videos (server/video) take their own path after the identity check; stills are linked to the videos they come from. */
   video?: Pick<VideoService, 'recognise' | 'storeNew' | 'stillStored'>;
+  /** Picture groups (server/pictures): a new image joins the groups of the held pictures it matches. */
+  pictures?: Pick<PicturesService, 'imageStored'>;
 }
 
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
@@ -196,6 +199,7 @@ export function createIngestService(deps: IngestDeps) {
 
     await deps.video?.stillStored(imageId, analysis.phash);
     await provenance.imageAdded(imageId, analysis.phash, analysis.picture);
+    await deps.pictures?.imageStored(imageId, analysis.query, analysis.picture.windows);
     logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
     return { outcome: 'created', image: (await images.findById(imageId))! };
   }

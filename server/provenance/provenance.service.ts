@@ -70,12 +70,15 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     indexSyncMs?: number;
     /** Findings from other capabilities about where the picture comes from (server/video: the frame of a held video). */
     originFindings?: (image: Subject) => Promise<Finding[]>;
+    /** Other images whose report depends on this one's record (server/pictures: the rest of its picture group). */
+    relatedImages?: (id: ObjectId) => Promise<ObjectId[]>;
   } = {},
 ) {
   const index = new HashIndex();
   const pictures = new PictureIndex();
   const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
   const originFindings = options.originFindings;
+  const relatedImages = options.relatedImages;
   /** Images created from this moment on are read by the next sync; undefined: read them all. */
   let syncFrom: Date | undefined;
   let lastSync = 0;
@@ -193,7 +196,9 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     const findings = [...findingsFor(image, matched), ...((await originFindings?.(image)) ?? [])];
     await records.saveProvenance(id, { findings, badge: overallBadge(findings) });
     if (options.alsoMatches) {
+      const done = new Set([String(id), ...matched.map((match) => String(match.image._id))]);
       for (const match of matched) await refresh(match.image._id);
+      for (const other of (await relatedImages?.(id)) ?? []) if (!done.has(String(other))) await refresh(other);
     }
     return findings;
   }

@@ -166,6 +166,7 @@ const CHANGE_TITLES: Record<string, string> = {
   status_set: 'Verification status set',
   use_added: 'Use added',
   file_replaced: 'File replaced',
+  group_member_removed: 'Taken out of a picture group',
   described_image_fulfilled: 'File uploaded for an image recorded without one',
 };
 

@@ -66,6 +66,8 @@ const EXPECTED: Record<string, Expected> = {
   'GET /api/images/:id/download': EDITORS,
   'POST /api/images/known': SIGNED_IN,
   'GET /api/images/:id/video-sources': 'public',
+  'GET /api/images/:id/group': 'public',
+  'POST /api/images/:id/group/removal': EDITORS,
   'GET /api/videos/:id': 'public',
   'POST /api/lookup': 'public',
   'GET /api/articles': 'public',
@@ -171,6 +173,9 @@ const CALLS: Record<string, { call: Call; ok: number[]; okWithToken?: number[] }
   'POST /api/images/known': { call: (p) => p.agent.post('/api/images/known').send({ hashes: ['e'.repeat(64)] }), ok: [200] },
   'GET /api/images/:id/video-sources': { call: (p, w) => p.agent.get(`/api/images/${w.imageId}/video-sources`), ok: [200] },
   'GET /api/videos/:id': { call: (p, w) => p.agent.get(`/api/videos/${w.imageId}`), ok: [404] },
+  'GET /api/images/:id/group': { call: (p, w) => p.agent.get(`/api/images/${w.imageId}/group`), ok: [200] },
+  // The matrix's image is in no group: a permitted removal answers with the (empty) group.
+  'POST /api/images/:id/group/removal': { call: (p, w) => p.agent.post(`/api/images/${w.imageId}/group/removal`).send({ reason: 'matrix test' }), ok: [200] },
   'POST /api/lookup': { call: (p) => p.agent.post('/api/lookup').attach('image', fixture(TINY)), ok: [200] },
   'GET /api/articles': { call: (p) => p.agent.get('/api/articles'), ok: [200] },
   'GET /api/articles/:id': { call: (p, w) => p.agent.get(`/api/articles/${w.articleId}`), ok: [200] },
