@@ -27,6 +27,9 @@ export interface CardView {
   height?: number;
   createdDay?: string;
   createdIso?: string;
+  /** Files held of this picture when the gallery shows one card per group (2 or more). */
+  copies?: number;
+  copiesHref?: string;
 }
 
 /** The card image is shown in a box about 240–320 CSS px wide, so the browser picks 400w on most screens. */
@@ -45,7 +48,7 @@ export function srcsetOf(thumbUrl?: string, thumbWidth?: number | null, displayU
   return candidates.join(', ');
 }
 
-type CardRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt'>;
+type CardRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt'> & Partial<Pick<ImageRecord, 'group'>>;
 
 export function cardView(image: CardRecord, query: GalleryQuery): CardView {
   const id = String(image._id);
@@ -58,9 +61,11 @@ export function cardView(image: CardRecord, query: GalleryQuery): CardView {
   const srcset = srcsetOf(thumbUrl, thumb?.width, displayUrl, display?.width);
   const status = image.status?.value;
   const platform = image.declared?.platform ?? undefined;
+  const copies = query.group && (image.group?.size ?? 1) > 1 ? image.group!.size! : undefined;
   return {
     id,
     href: `/images/${id}`,
+    ...(copies ? { copies, copiesHref: `/images/${id}#picture-group` } : {}),
     caption: trimText(caption, 140),
     alt: caption ? trimText(caption, 300) : credit ? `Image credited to ${credit}, no caption` : 'Image without a caption',
     credit,

@@ -11,6 +11,7 @@ import type { MatchedImageRecord } from '../images/image-provenance';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';
 import { formatBytes, formatCoordinates, formatDateTime, formatDay, hostOf, isoString, openStreetMapUrl, safeHref, trimText } from './format';
 import { platformName } from './gallery.view';
+import type { GroupView } from '../pictures/pictures.service';
 
 export interface Row {
   label: string;
@@ -422,5 +423,38 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     sha256: image.sha256,
     phash: image.phash,
     apiUrl: `/api/images/${id}`,
+  };
+}
+
+export interface PictureGroupMemberView {
+  href: string;
+  current: boolean;
+  thumbnailUrl?: string;
+  credit: string;
+  source?: { host: string; href?: string };
+  firstSeen: string;
+  size: string;
+  relation: string;
+  earliest: boolean;
+  largest: boolean;
+}
+
+/** The picture group on the image page: every copy, the earliest seen and the largest marked. */
+export function pictureGroupView(group: GroupView): { members: PictureGroupMemberView[]; differentCredits: string[] } | undefined {
+  if (!group.groupId || group.members.length < 2) return undefined;
+  return {
+    differentCredits: group.differentCredits,
+    members: group.members.map((member) => ({
+      href: `/images/${member.imageId}`,
+      current: member.imageId === group.imageId,
+      thumbnailUrl: derivativeUrl(member.thumbnailFile),
+      credit: member.credit ?? 'No credit',
+      source: member.sourceUrl ? { host: hostOf(member.sourceUrl) ?? member.sourceUrl, href: safeHref(member.sourceUrl) } : undefined,
+      firstSeen: formatDay(member.firstSeen) ?? '',
+      size: member.width && member.height ? `${member.width} × ${member.height} px${member.bytes ? `, ${formatBytes(member.bytes)}` : ''}` : '',
+      relation: member.relation,
+      earliest: member.earliest,
+      largest: member.largest,
+    })),
   };
 }

@@ -14,6 +14,7 @@ import type { VideoService } from '../video/video.service';
 import { createArticlesRouter } from './articles.routes';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
+import type { PicturesService } from '../pictures/pictures.service';
 import { createImagePageRouter } from './image-page.routes';
 import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
@@ -38,6 +39,7 @@ export interface WebDeps {
   provenance: ImageProvenance;
   lookup: LookupService;
   video: VideoService;
+  pictures: Pick<PicturesService, 'groupView'>;
 }
 
 export function createWebRouter(deps: WebDeps): Router {

@@ -54,6 +54,15 @@ describe('picture groups', () => {
     expect((await group(crop)).members.find((m) => m.imageId === original)!.relation).to.equal('uncropped picture');
     expect((await group(unrelated)).groupId).to.equal(null);
     expect(view.differentCredits).to.deep.equal([]);
+
+    // The image page shows the group with the earliest-seen and the largest copy marked.
+    const page = (await app.as('viewer').get(`/images/${crop}`).expect(200)).text;
+    expect(page).to.include('The same picture: 4 copies held');
+    expect(page).to.include('earliest seen');
+    expect(page).to.include('largest');
+    expect(page).to.include('uncropped picture');
+    // The gallery's card for the group says how many copies it stands for.
+    expect((await app.as('viewer').get('/').expect(200)).text).to.include('4 copies');
   });
 
   it('a held crop joins the group of its uncropped original when that arrives later', async () => {
