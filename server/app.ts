@@ -25,7 +25,7 @@ import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video' | 'pictures'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'generations' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video' | 'pictures' | 'sources'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');

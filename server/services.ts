@@ -21,6 +21,7 @@ import { createHistoryService } from './provenance/history.service';
 import { createProvenanceService } from './provenance/provenance.service';
 import { createPicturesRepository } from './pictures/pictures.repository';
 import { createGroupReaders, createPicturesService } from './pictures/pictures.service';
+import { createSourcesService } from './sources/sources.service';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
@@ -62,6 +63,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     originFindings: async (image) => [...(await videoFindings(image)), ...(await groups.groupFindings(image))],
     relatedImages: groups.groupMatesOf,
   });
+  const sources = createSourcesService({ records: imageRecords });
   const pictures = createPicturesService({ repository: pictureRecords, images: imageRecords, provenance, history, readers: groups });
   const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles });
   const describedImages = createDescribedImagesService({ repository: articleRecords });
@@ -101,6 +103,7 @@ export async function createServices(config: Pick<Config, 'uploadDir' | 'limits'
     history,
     provenance,
     pictures,
+    sources,
     images,
     articles,
     describedImages,

@@ -26,6 +26,8 @@ export const ROUTE_ACCESS = {
   'POST /check': 'public',
   'GET /articles': 'public',
   'GET /articles/:id': 'public',
+  'GET /sources': 'public',
+  'GET /sources/:prefix/:name': 'public',
   'POST /articles/:id/described': 'editor',
   'GET /login': 'everyone',
   'POST /login': 'everyone',

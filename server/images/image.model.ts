@@ -66,6 +66,12 @@ const imageSchema = new Schema(
       sourceUrl: String,
       /** Platform id from the source URL's host, or from the credit when there is no URL. */
       platform: String,
+      /** Usage-rights kind an editor set (server/credits/sources.ts). */
+      supplierKind: String,
+      /** The kind in force: the editor's, or the one the credit implies. */
+      kind: String,
+      /** The suppliers the credit and source URL name, as source-page keys ("telegram/volodymyr-zelensky"). */
+      sourceKeys: { type: [String], default: undefined },
       sourceNote: String,
       printedLine: String,
       /** When the event happened or the picture was first posted, as the source claims. */
@@ -148,6 +154,8 @@ imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });
 imageSchema.index({ phash: 1 });
 imageSchema.index({ 'picture.whole': 1 });
+imageSchema.index({ 'declared.sourceKeys': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'declared.kind': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'group.lead': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });

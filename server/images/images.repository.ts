@@ -35,6 +35,17 @@ const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, deriv
 
 export type MatchCandidateRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
 export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
+export interface SourceSummaryRecord {
+  _id: string;
+  images: number;
+  verified: number;
+  disputed: number;
+  first: Date;
+  last: Date;
+  creditParts?: unknown;
+  sourceUrl?: string;
+}
+export type SourceImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'group'>;
 export type GroupMemberImage = Pick<ImageRecord, '_id' | 'createdAt' | 'declared' | 'file' | 'derivatives'>;
 export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'picture' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
 /** One printing of an image: the article and the lines it ran with. */
@@ -106,6 +117,37 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
       // Video records are matched through their frames (server/video/frame-index.ts), not their poster.
       const notVideo = { 'file.mimeType': { $not: /^video\// } };
       return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1, picture: 1 }).lean<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }>().cursor({ batchSize: 1000 });
+    },
+
+    /** Every supplier key the records name, with how many images, verified and disputed, first and last seen (server/sources). */
+    async sourceSummaries(): Promise<SourceSummaryRecord[]> {
+      const is = (value: string) => ({ $cond: [{ $eq: ['$status.value', value] }, 1, 0] });
+      return ImageModel.aggregate<SourceSummaryRecord>([
+        { $match: { 'declared.sourceKeys.0': { $exists: true } } },
+        { $project: { 'declared.sourceKeys': 1, 'declared.creditParts': 1, 'declared.sourceUrl': 1, 'status.value': 1, createdAt: 1 } },
+        { $unwind: '$declared.sourceKeys' },
+        {
+          $group: {
+            _id: '$declared.sourceKeys',
+            images: { $sum: 1 },
+            verified: { $sum: is('verified') },
+            disputed: { $sum: is('disputed') },
+            first: { $min: '$createdAt' },
+            last: { $max: '$createdAt' },
+            creditParts: { $first: '$declared.creditParts' },
+            sourceUrl: { $first: '$declared.sourceUrl' },
+          },
+        },
+        { $sort: { images: -1, _id: 1 } },
+      ]);
+    },
+
+    /** The records naming one supplier, newest first, with what its page shows (server/sources). */
+    async ofSource(key: string, limit: number): Promise<SourceImageRecord[]> {
+      return ImageModel.find({ 'declared.sourceKeys': key }, { ...CARD_PROJECTION, 'provenance.findings': 1, 'declared.creditParts': 1, 'declared.kind': 1, 'declared.sourceKeys': 1 })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .lean<SourceImageRecord[]>();
     },
 
     /** What a picture group shows of its members (server/pictures). */

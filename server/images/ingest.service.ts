@@ -1,6 +1,7 @@
 // The ingest pipeline: from a hashed temporary upload to a stored image record.
 // Order matters for crash safety: files are put in place first and the record written last,
 // so a crash leaves at worst unreferenced files, which the start-up repair removes.
+import { sourceKeysOf, usageKindOf } from '../credits/sources';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
@@ -57,6 +58,8 @@ export function declaredRecord(fields: DeclaredFields) {
     creditKey: creditKeyOf(fields.credit),
     creditParts,
     platform,
+    kind: fields.supplierKind ?? usageKindOf(creditParts),
+    sourceKeys: sourceKeysOf(creditParts, fields.sourceUrl).map((source) => source.key),
   };
 }
 

@@ -12,6 +12,7 @@ import { provenanceBadge, severityView, statusBadge, type BadgeView, type Severi
 import { formatBytes, formatCoordinates, formatDateTime, formatDay, hostOf, isoString, openStreetMapUrl, safeHref, trimText } from './format';
 import { platformName } from './gallery.view';
 import type { GroupView } from '../pictures/pictures.service';
+import { SUPPLIER_KIND_LABELS, SUPPLIER_KINDS, usageKindOf, type UsageKind } from '../credits/sources';
 
 export interface Row {
   label: string;
@@ -326,11 +327,14 @@ export interface EditFormView {
   evidenceUrl: string;
   reason: string;
   statuses: Array<{ value: string; label: string; selected: boolean }>;
+  /** Usage-rights kinds; the empty value lets the credit decide. */
+  supplierKinds: Array<{ value: string; label: string; selected: boolean }>;
 }
 
 export function editFormView(image: Pick<ImageRecord, 'declared' | 'status'>, submitted?: Record<string, unknown>): EditFormView {
   const pick = (name: string, current: string | undefined | null) => (submitted && typeof submitted[name] === 'string' ? (submitted[name] as string) : (current ?? ''));
   const status = pick('status', image.status?.value ?? 'unverified');
+  const supplierKind = pick('supplierKind', image.declared?.supplierKind);
   return {
     caption: pick('caption', image.declared?.caption),
     credit: pick('credit', image.declared?.credit),
@@ -339,6 +343,10 @@ export function editFormView(image: Pick<ImageRecord, 'declared' | 'status'>, su
     evidenceUrl: pick('evidenceUrl', image.status?.evidenceUrl),
     reason: pick('reason', ''),
     statuses: VERIFICATION_STATUSES.map((value) => ({ value, label: statusBadge(value).label, selected: value === status })),
+    supplierKinds: [
+      { value: '', label: `From the credit (${SUPPLIER_KIND_LABELS[usageKindOf(image.declared?.creditParts as Parameters<typeof usageKindOf>[0])]})`, selected: supplierKind === '' },
+      ...SUPPLIER_KINDS.map((value) => ({ value, label: SUPPLIER_KIND_LABELS[value], selected: value === supplierKind })),
+    ],
   };
 }
 
@@ -365,6 +373,9 @@ export interface ImagePageView {
   alt: string;
   credit?: string;
   creditHref?: string;
+  /** Usage-rights kind (server/credits/sources.ts), and whether an editor set it. */
+  usageKind: string;
+  usageKindSetByEditor: boolean;
   printedLine?: string;
   source?: { href?: string; host: string; text: string };
   sourceNote?: string;
@@ -401,7 +412,10 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     caption,
     alt: caption ? trimText(caption, 300) : declared.credit ? `Image credited to ${declared.credit}, no caption` : 'Image without a caption',
     credit: declared.credit ?? undefined,
-    creditHref: declared.credit ? `/?credit=${encodeURIComponent(declared.credit)}` : undefined,
+    // The credit's supplier has a page of its own (server/sources); a credit nothing was read from filters the gallery.
+    creditHref: declared.credit ? (declared.sourceKeys?.[0] ? `/sources/${declared.sourceKeys[0]}` : `/?credit=${encodeURIComponent(declared.credit)}`) : undefined,
+    usageKind: SUPPLIER_KIND_LABELS[(declared.kind ?? 'unknown') as UsageKind] ?? declared.kind,
+    usageKindSetByEditor: Boolean(declared.supplierKind),
     printedLine: declared.printedLine ?? undefined,
     source: declared.sourceUrl ? { href: safeHref(declared.sourceUrl), host: sourceHost ?? declared.sourceUrl, text: declared.sourceUrl } : undefined,
     sourceNote: declared.sourceNote ?? undefined,

@@ -35,6 +35,8 @@ const EXPECTED: Record<string, Expected> = {
   'POST /check': 'public',
   'GET /articles': 'public',
   'GET /articles/:id': 'public',
+  'GET /sources': 'public',
+  'GET /sources/:prefix/:name': 'public',
   'POST /articles/:id/described': EDITORS,
   'GET /login': 'open',
   'POST /login': 'open',
@@ -122,6 +124,9 @@ const CALLS: Record<string, { call: Call; ok: number[]; okWithToken?: number[] }
   'GET /check': { call: (p) => p.agent.get('/check'), ok: [200] },
   'POST /check': { call: (p) => p.agent.post(`/check?_csrf=${encodeURIComponent(p.csrf)}`).attach('image', fixture(TINY)), ok: [200] },
   'GET /articles': { call: (p) => p.agent.get('/articles'), ok: [200] },
+  'GET /sources': { call: (p) => p.agent.get('/sources'), ok: [200] },
+  // The matrix's image has no credit: a permitted request reaches the page and is told the source holds nothing.
+  'GET /sources/:prefix/:name': { call: (p) => p.agent.get('/sources/org/nobody-at-all'), ok: [404] },
   'GET /articles/:id': { call: (p, w) => p.agent.get(`/articles/${w.articleId}`), ok: [200] },
   'POST /articles/:id/described': { call: (p, w) => p.agent.post(`/articles/${w.articleId}/described`).type('form').send({ _csrf: p.csrf, description: `A map ${next()}` }), ok: [303] },
   'GET /login': { call: (p) => p.agent.get('/login'), ok: [200] },
