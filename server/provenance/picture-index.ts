@@ -163,7 +163,7 @@ interface EntryHashes {
  * One table per chunk of the 64 bits; a hash is filed under each of its chunk values. Each table is
  * kept compact (entries sorted by key in one typed array, with an offset per key: no array per
  * bucket, which at 2^21 keys × 3 tables would cost more than the hashes), plus a small map of the
- * entries added since it was last built, folded in once it grows past a quarter of the rest.
+ * entries added since it was last built, folded in at the next search once it grows past a quarter of the rest.
  */
 class ChunkTables {
   private readonly shifts: number[];
@@ -201,7 +201,7 @@ class ChunkTables {
       if (bucket) bucket.push(entry);
       else this.pending[c].set(key, [entry]);
     }
-    if (++this.pendingCount > Math.max(4096, this.builtCount / 4)) this.rebuild(hashes);
+    this.pendingCount++;
   }
 
   /** Folds the pending entries into the compact tables (a counting sort by key). */
@@ -248,6 +248,9 @@ class ChunkTables {
    * once per chunk it shares): the pigeonhole bound finds each on some chunk within ⌊d / chunks⌋ bits.
    */
   probe(hi: number, lo: number, maxDistance: number, hashes: EntryHashes, visit: (entry: number, distance: number) => void): void {
+    // Folded in at the first search after they pile up, not on insert: the start-up scan adds
+    // every record before anyone searches, and pays for one sort instead of one per growth step.
+    if (this.pendingCount > Math.max(4096, this.builtCount / 4)) this.rebuild(hashes);
     const radius = Math.floor(maxDistance / this.layout.length);
     for (let c = 0; c < this.layout.length; c++) {
       const built = this.built[c];
