@@ -1,14 +1,13 @@
 // In-memory index of every held picture's hashes (the whole picture and its crop windows, see
 // picture-hashes.ts), answering "which pictures have a hash within d bits of this one".
 //
-// The same multi-index hashing as hash-index.ts (the 64 bits cut into chunks, one table per chunk,
-// pigeonhole probing), but flat: one picture owns many hashes (1–2 whole, 52 crop windows), so at
-// 100,000 pictures the index holds 5.3 million entries, kept in typed arrays and integer buckets
-// rather than an object per hash. Whole-picture hashes (one or two per picture) sit in 4 tables of
-// 16-bit chunks, as in hash-index.ts; the crop windows, 50 times as many, in 3 tables of 21–22-bit
-// chunks: for a radius of 10 that probes 3 × 1,600 keys of ~2.5 entries instead of 4 × 137 keys of
-// ~80 (bench:matching measured the search at 100,000 pictures). Removal marks a picture's entries
-// dead; they are skipped, and dropped when the tables are rebuilt once more than half are dead.
+// The same multi-index hashing as hash-index.ts (the 64 bits cut into 4 chunks of 16 bits, one
+// table per chunk, pigeonhole probing), but flat: one picture owns many hashes (1–2 whole, 52 crop
+// windows), so at 100,000 pictures the index holds 5.3 million entries, kept in typed arrays rather
+// than an object per hash. Whole-picture hashes and crop windows have tables of their own, so a
+// turned or region query (compared with whole pictures only) skips the windows, 50 times as many.
+// Removal marks a picture's entries dead; they are skipped, and dropped when the tables are rebuilt
+// once more than half are dead.
 
 import { hashHalves, popcount32 } from './phash';
 
@@ -161,9 +160,10 @@ interface EntryHashes {
 
 /**
  * One table per chunk of the 64 bits; a hash is filed under each of its chunk values. Each table is
- * kept compact (entries sorted by key in one typed array, with an offset per key: no array per
- * bucket, which at 2^21 keys × 3 tables would cost more than the hashes), plus a small map of the
- * entries added since it was last built, folded in at the next search once it grows past a quarter of the rest.
+ * kept compact: entries sorted by key in one typed array with their hashes beside them and an offset
+ * per key, so a bucket is one sequential sweep (an array per bucket and a look-up of each entry's
+ * hash cost a cache miss per candidate); plus a small map of the entries added since it was last
+ * built, folded in at the next search once it grows past a quarter of the rest.
  */
 class ChunkTables {
   private readonly shifts: number[];
