@@ -172,7 +172,11 @@ export function createPicturesService<Member extends GroupMemberRecord>(deps: {
     const [records, links] = await Promise.all([images.groupMembers(members), repository.linksOf(members)]);
     const live = links.filter((link) => !link.removed);
     const earliest = [...records].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
-    const largest = [...records].sort((a, b) => (b.file?.width ?? 0) * (b.file?.height ?? 0) - (a.file?.width ?? 0) * (a.file?.height ?? 0))[0];
+    // The largest copy of the picture: a screenshot or collage is a larger file, not a larger copy.
+    const composites = new Set(live.filter((link) => link.relation === 'contains').map((link) => String(link.copy)));
+    const copies = records.filter((record) => !composites.has(String(record._id)));
+    const area = (record: Member) => (record.file?.width ?? 0) * (record.file?.height ?? 0);
+    const largest = [...(copies.length ? copies : records)].sort((a, b) => area(b) - area(a) || a.createdAt.getTime() - b.createdAt.getTime())[0];
     const relationTo = (member: ObjectId): string => {
       if (String(member) === String(id)) return 'this image';
       const direct = live.find((link) => (String(link.copy) === String(member) && String(link.of) === String(id)) || (String(link.of) === String(member) && String(link.copy) === String(id)));
