@@ -117,7 +117,7 @@ export class PictureIndex {
     this.lo[entry] = lo;
     this.owner[entry] = ownerIndex;
     this.windowOf[entry] = window;
-    (window < 0 ? this.buckets.whole : this.buckets.windows).insert(hi, lo, entry, this.hashes);
+    (window < 0 ? this.buckets.whole : this.buckets.windows).insert(hi, lo, entry);
     return entry;
   }
 
@@ -193,8 +193,8 @@ class ChunkTables {
     return (((hi << (32 - shift)) | (lo >>> shift)) >>> 0) & (2 ** bits - 1);
   }
 
-  /** Files `entry` (whose hash is hi, lo); `hashes` gives any entry's hash back when the tables are rebuilt. */
-  insert(hi: number, lo: number, entry: number, hashes: EntryHashes): void {
+  /** Files `entry`, whose hash is hi, lo (in the pending map until the next search folds it in). */
+  insert(hi: number, lo: number, entry: number): void {
     for (let c = 0; c < this.layout.length; c++) {
       const key = this.key(hi, lo, c);
       const bucket = this.pending[c].get(key);
