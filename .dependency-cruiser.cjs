@@ -45,6 +45,13 @@ module.exports = {
       to: { path: '^server/(images|articles|web)/' },
     },
     {
+      name: 'pictures-know-no-images',
+      comment: 'Picture groups reach image records through the port they are given (pictures.service.ts).',
+      severity: 'error',
+      from: { path: '^server/pictures/' },
+      to: { path: '^server/(images|articles|web)/' },
+    },
+    {
       name: 'images-know-no-articles-or-videos',
       comment: 'Images reach articles through ArticleLinks (images/article-links.ts) and videos through VideoPort (images/video-port.ts), both wired in services.ts.',
       severity: 'error',

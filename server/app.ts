@@ -11,6 +11,7 @@ import { createDescribedImagesApiRouter } from './articles/described-images.api'
 import { createAccountPagesRouter } from './web/accounts.routes';
 import { createImagesApiRouter } from './images/images.api';
 import { createLookupApiRouter } from './images/lookup.api';
+import { createPicturesApiRouter } from './pictures/pictures.api';
 import { createOpenApiRouter } from './openapi/openapi.api';
 import type { Services } from './services';
 import type { Config } from './shared/config';
@@ -24,7 +25,7 @@ import { createMediaRouter } from './web/media.routes';
 import { createWebRouter } from './web/web.routes';
 import { createVideoApiRouter } from './video/video.api';
 
-export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'blobs' | 'generations' | 'cacheMaxAgeMs' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video'>;
+export type AppDeps = { config: Pick<Config, 'limits' | 'accounts'>; logger: AppLogger } & Pick<Services, 'accounts' | 'paths' | 'blobs' | 'generations' | 'cacheMaxAgeMs' | 'images' | 'articles' | 'describedImages' | 'history' | 'provenance' | 'lookup' | 'transfer' | 'video' | 'pictures' | 'sources'>;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const viewsDir = path.join(projectRoot, 'views');
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(createTransferApiRouter({ transfer: deps.transfer }));
   app.use(createVideoApiRouter({ video: deps.video, blobs: deps.blobs }));
   app.use(createLookupApiRouter({ limits, paths: deps.paths, lookup: deps.lookup }));
+  app.use(createPicturesApiRouter({ pictures: deps.pictures }));
   app.use(createArticlesApiRouter({ articles: deps.articles }));
   app.use(createDescribedImagesApiRouter({ describedImages: deps.describedImages }));
   app.use(createWebRouter({ limits, ...deps }));

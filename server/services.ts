@@ -22,6 +22,9 @@ import { createAccountsCapability } from './accounts/accounts.capability';
 import { createHistoryRepository } from './provenance/history.repository';
 import { createHistoryService } from './provenance/history.service';
 import { createProvenanceService } from './provenance/provenance.service';
+import { createPicturesRepository } from './pictures/pictures.repository';
+import { createGroupReaders, createPicturesService } from './pictures/pictures.service';
+import { createSourcesService } from './sources/sources.service';
 import type { Config } from './shared/config';
 import type { Logger } from './shared/logger';
 import { createWritesInFlight } from './shared/writes-in-flight';
@@ -77,11 +80,17 @@ export async function createServices(
   const articleRecords = createArticlesRepository({ generation: generations.articles });
   const history = createHistoryService({ repository: createHistoryRepository() });
   const videoRecords = createVideoRepository();
+  const pictureRecords = createPicturesRepository();
+  const videoFindings = videoOriginFindings(videoRecords, imageRecords);
+  const groups = createGroupReaders({ repository: pictureRecords, images: imageRecords });
   const provenance = createProvenanceService(imageRecords, {
     indexSyncMs: options.indexSyncMs,
     remoteWrites: generations.images.remoteChanges,
-    originFindings: videoOriginFindings(videoRecords, imageRecords),
+    originFindings: async (image) => [...(await videoFindings(image)), ...(await groups.groupFindings(image))],
+    relatedImages: groups.groupMatesOf,
   });
+  const sources = createSourcesService({ records: imageRecords });
+  const pictures = createPicturesService({ repository: pictureRecords, images: imageRecords, provenance, history, readers: groups });
   const articles = createArticlesService({ repository: articleRecords, images: imageRecords, generation: generations.articles, choicesMaxAgeMs: options.cacheMaxAgeMs });
   const describedImages = createDescribedImagesService({ repository: articleRecords });
   const articleLinks: ArticleLinks = {
@@ -109,7 +118,7 @@ export async function createServices(
     declaredRecord,
   });
   const metadataReader = createMetadataReader();
-  const ingest = createIngestService({ blobs, limits, metadataReader, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video });
+  const ingest = createIngestService({ blobs, limits, metadataReader, imageWork, images: imageRecords, articles: articleLinks, provenance, history, logger, writes, video, pictures });
   const images = createImageService({ repository: imageRecords, articles: articleLinks, ingest, history, provenance, writes });
   const creditsWriter = createCreditsWriter();
   const transfer = createTransferService({ images: imageRecords, writer: creditsWriter, paths, blobs });
@@ -123,6 +132,8 @@ export async function createServices(
     cacheMaxAgeMs: options.cacheMaxAgeMs,
     history,
     provenance,
+    pictures,
+    sources,
     images,
     articles,
     describedImages,
@@ -152,7 +163,7 @@ export async function createServices(
       await this.repair((record) => {
         recordIds.add(String(record._id));
         // A video is matched through its frames, not its poster.
-        if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash);
+        if (!isVideoFormat(record.file?.format)) provenance.indexStored(record._id, record.phash, record.picture);
       });
       await repairVideos(blobs, { repository: videoRecords, logger, recordExists: (id) => recordIds.has(id), olderThan: leftoversBefore() });
       await video.loadFrameIndex();

@@ -6,6 +6,16 @@ import type { FileForensics } from '../provenance/forensics/forensics.types';
 import { readC2pa, type C2paSettings, type C2paSummary } from '../provenance/c2pa';
 import { isAiDigitalSourceType } from '../provenance/c2pa-words';
 import { perceptualHash } from '../provenance/phash';
+import {
+  HASH_SIDE,
+  REGION_SIDE,
+  globalQueryHashes,
+  greyscaleOf,
+  regionQueryHashes,
+  storedPictureHashes,
+  type QueryHash,
+  type StoredPictureHashes,
+} from '../provenance/picture-hashes';
 import { BadRequestError } from '../shared/errors';
 import type { FileFacts, ImageFormat, NormalisedMetadata } from './image.types';
 import { mimeTypeOf, requireImageFormat } from '../files/file-type';
@@ -20,6 +30,10 @@ export interface FileAnalysis {
   embeddedThumbnail?: unknown;
   c2pa: C2paSummary;
   phash: string;
+  /** What is stored to find this picture in its other forms (server/provenance/picture-hashes.ts). */
+  picture: StoredPictureHashes;
+  /** The hashes that look this picture up among the held ones: global and region (full) path. */
+  query: QueryHash[];
   forensics: FileForensics;
 }
 
@@ -43,10 +57,10 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits, meta
   const format = await detectFormat(filePath);
   // probeImage enforces the pixel limit from the header before anything is decoded.
   const facts = await probeImage(filePath, format, limits);
-  const [metadata, c2pa, phash] = await Promise.all([
+  const [metadata, c2pa, [phash, picture, query]] = await Promise.all([
     metadataReader.read(filePath, format),
     readC2pa(filePath, { mimeType: mimeTypeOf(format), settings: limits.c2pa }),
-    openImage(filePath, format, limits).then((image) => perceptualHash(image)),
+    openImage(filePath, format, limits).then((image) => pictureHashesOf(image)),
   ]);
   const thumbnail = metadata.embeddedThumbnail;
   const forensics = await readForensics(filePath, {
@@ -65,5 +79,17 @@ export async function analyseFile(filePath: string, limits: AnalysisLimits, meta
     embeddedThumbnail: metadata.embeddedThumbnail,
     c2pa,
     phash,
+    picture,
+    query,
   };
+}
+
+/** The file's 64-bit pHash, its stored picture hashes and its lookup hashes, from one decode. */
+async function pictureHashesOf(image: Awaited<ReturnType<typeof openImage>>): Promise<[string, StoredPictureHashes, QueryHash[]]> {
+  const [phash, stored, large] = await Promise.all([
+    perceptualHash(image.clone()),
+    greyscaleOf(image.clone(), HASH_SIDE),
+    greyscaleOf(image, REGION_SIDE),
+  ]);
+  return [phash, storedPictureHashes(stored), [...globalQueryHashes(stored), ...regionQueryHashes(large)]];
 }

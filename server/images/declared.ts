@@ -1,6 +1,7 @@
 // Reads what the uploader declared about an image (caption, credit, source, article use)
 // from form or JSON fields (their schema is in images.schemas.ts). Pure: validation failures
 // become BadRequestError.
+import type { UsageKind } from '../credits/sources';
 import type { Types } from 'mongoose';
 import { parseInput, receivedTexts } from '../shared/input';
 import { uploadFieldsSchema } from './images.schemas';
@@ -13,6 +14,8 @@ export interface DeclaredFields {
   printedLine?: string;
   /** When the event happened or the picture was first posted, as the source claims. */
   claimedDate?: Date;
+  /** The usage-rights kind an editor set (server/credits/sources.ts); absent: derived from the credit. */
+  supplierKind?: UsageKind;
 }
 
 export interface DeclaredArticle {

@@ -23,6 +23,9 @@ export function galleryFilter(query: GalleryQuery): Record<string, unknown> {
   if (query.status) filter['status.value'] = query.status;
   if (query.gps !== undefined) filter.hasGps = query.gps;
   if (query.ai) filter.aiDeclared = true;
+  if (query.kind) filter['declared.kind'] = query.kind;
+  // One card per picture group: its earliest-seen member; images in no group are their own card.
+  if (query.group) filter['group.lead'] = { $ne: false };
   if (query.q) {
     const words = keywordsOf(query.q);
     // A search with no usable word (e.g. "-") matches nothing rather than everything.
@@ -53,6 +56,8 @@ export function galleryQueryString(query: GalleryQuery, change: Partial<GalleryQ
   if (merged.status) params.set('status', merged.status);
   if (merged.gps !== undefined) params.set('gps', merged.gps ? 'yes' : 'no');
   if (merged.ai) params.set('ai', 'yes');
+  if (merged.kind) params.set('kind', merged.kind);
+  if (!merged.group) params.set('group', '0');
   if (merged.sort !== 'newest') params.set('sort', merged.sort);
   if (merged.limit !== DEFAULT_PAGE_SIZE) params.set('limit', String(merged.limit));
   if (merged.page > 1) params.set('page', String(merged.page));

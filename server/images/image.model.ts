@@ -25,6 +25,16 @@ const imageSchema = new Schema(
     sha256: { type: String, required: true, unique: true },
     /** 64-bit DCT perceptual hash, 16 hex characters. */
     phash: { type: String, required: true },
+    /** The picture group this image belongs to (server/pictures), as the gallery needs it; absent when alone. */
+    group: {
+      type: new Schema({ id: Schema.Types.ObjectId, size: Number, lead: Boolean }, { _id: false }),
+      default: undefined,
+    },
+    /** Hashes that find the picture mirrored, turned, cropped or inside a composite (server/provenance/picture-hashes.ts). */
+    picture: {
+      type: new Schema({ whole: { type: [String], default: undefined }, windows: { type: [String], default: undefined } }, { _id: false }),
+      default: undefined,
+    },
     originalFile: { type: String, required: true },
     /** The client's file name, kept as a declared fact only; never used as a path. */
     uploadName: String,
@@ -56,6 +66,12 @@ const imageSchema = new Schema(
       sourceUrl: String,
       /** Platform id from the source URL's host, or from the credit when there is no URL. */
       platform: String,
+      /** Usage-rights kind an editor set (server/credits/sources.ts). */
+      supplierKind: String,
+      /** The kind in force: the editor's, or the one the credit implies. */
+      kind: String,
+      /** The suppliers the credit and source URL name, as source-page keys ("telegram/volodymyr-zelensky"). */
+      sourceKeys: { type: [String], default: undefined },
       sourceNote: String,
       printedLine: String,
       /** When the event happened or the picture was first posted, as the source claims. */
@@ -137,6 +153,10 @@ imageSchema.index({ 'uses.article': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'embedded.capturedAt': -1, _id: -1 });
 imageSchema.index({ keywords: 1 });
 imageSchema.index({ phash: 1 });
+imageSchema.index({ 'picture.whole': 1 });
+imageSchema.index({ 'declared.sourceKeys': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'declared.kind': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ 'group.lead': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });

@@ -25,6 +25,8 @@ export const CARD_PROJECTION = {
   'declared.platform': 1,
   'status.value': 1,
   'provenance.badge': 1,
+  'group.size': 1,
+  'group.id': 1,
   createdAt: 1,
 } as const;
 
@@ -33,7 +35,19 @@ const MATCH_PROJECTION = { sha256: 1, phash: 1, declared: 1, createdAt: 1, deriv
 
 export type MatchCandidateRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'createdAt' | 'derivatives'>;
 export type ArticleImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'uses'>;
-export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
+export interface SourceSummaryRecord {
+  _id: string;
+  images: number;
+  verified: number;
+  disputed: number;
+  first: Date;
+  last: Date;
+  creditParts?: unknown;
+  sourceUrl?: string;
+}
+export type SourceImageRecord = Pick<ImageRecord, '_id' | 'sha256' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt' | 'group'>;
+export type GroupMemberImage = Pick<ImageRecord, '_id' | 'createdAt' | 'declared' | 'file' | 'derivatives'>;
+export type RepairRecord = Pick<ImageRecord, '_id' | 'phash' | 'picture' | 'originalFile' | 'file' | 'derivatives' | 'provenance'>;
 /** One printing of an image: the article and the lines it ran with. */
 export interface NewImageUse {
   _id?: ObjectId;
@@ -103,10 +117,56 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
     },
 
     /** The perceptual hashes of records created since `from` (all when undefined), streamed. */
-    hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }> {
+    hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }> {
       // Video records are matched through their frames (server/video/frame-index.ts), not their poster.
       const notVideo = { 'file.mimeType': { $not: /^video\// } };
-      return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1 }).lean<{ _id: ObjectId; phash: string }>().cursor({ batchSize: 1000 });
+      return ImageModel.find(from ? { createdAt: { $gte: from }, ...notVideo } : notVideo, { phash: 1, picture: 1 }).lean<{ _id: ObjectId; phash: string; picture?: ImageRecord['picture'] }>().cursor({ batchSize: 1000 });
+    },
+
+    /** Every supplier key the records name, with how many images, verified and disputed, first and last seen (server/sources). */
+    async sourceSummaries(): Promise<SourceSummaryRecord[]> {
+      const is = (value: string) => ({ $cond: [{ $eq: ['$status.value', value] }, 1, 0] });
+      return ImageModel.aggregate<SourceSummaryRecord>([
+        { $match: { 'declared.sourceKeys.0': { $exists: true } } },
+        { $project: { 'declared.sourceKeys': 1, 'declared.creditParts': 1, 'declared.sourceUrl': 1, 'status.value': 1, createdAt: 1 } },
+        { $unwind: '$declared.sourceKeys' },
+        {
+          $group: {
+            _id: '$declared.sourceKeys',
+            images: { $sum: 1 },
+            verified: { $sum: is('verified') },
+            disputed: { $sum: is('disputed') },
+            first: { $min: '$createdAt' },
+            last: { $max: '$createdAt' },
+            creditParts: { $first: '$declared.creditParts' },
+            sourceUrl: { $first: '$declared.sourceUrl' },
+          },
+        },
+        { $sort: { images: -1, _id: 1 } },
+      ]);
+    },
+
+    /** The records naming one supplier, newest first, with what its page shows (server/sources). */
+    async ofSource(key: string, limit: number): Promise<SourceImageRecord[]> {
+      return ImageModel.find({ 'declared.sourceKeys': key }, { ...CARD_PROJECTION, 'provenance.findings': 1, 'declared.creditParts': 1, 'declared.kind': 1, 'declared.sourceKeys': 1 })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .lean<SourceImageRecord[]>();
+    },
+
+    /** What a picture group shows of its members (server/pictures). */
+    async groupMembers(ids: ObjectId[]): Promise<GroupMemberImage[]> {
+      return ImageModel.find({ _id: { $in: ids } }, { createdAt: 1, 'declared.credit': 1, 'declared.sourceUrl': 1, 'file.width': 1, 'file.height': 1, 'file.bytes': 1, 'derivatives.thumbnail.file': 1 }).lean<GroupMemberImage[]>();
+    },
+
+    /** The picture-group summary of each record (null: the image is alone again). */
+    setGroupSummaries(summaries: Array<{ id: ObjectId; group: { id: ObjectId; size: number; lead: boolean } | null }>): Promise<void> {
+      return generation.after(async () => {
+        if (summaries.length === 0) return;
+        await ImageModel.bulkWrite(
+          summaries.map(({ id, group }) => ({ updateOne: { filter: { _id: id }, update: group ? { $set: { group } } : { $unset: { group: 1 } } } })),
+        );
+      });
     },
 
     /** These records as a match shows them (server/video: the stills of a video, the videos of a still). */
@@ -117,7 +177,7 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
 
     /** Every record with what the start-up repair checks, streamed. */
     scanForRepair(): AsyncIterable<RepairRecord> {
-      return ImageModel.find({}, { phash: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 }).lean<RepairRecord>().cursor({ batchSize: 1000 });
+      return ImageModel.find({}, { phash: 1, picture: 1, originalFile: 1, file: 1, derivatives: 1, 'provenance.computedAt': 1 }).lean<RepairRecord>().cursor({ batchSize: 1000 });
     },
 
     /** The records an article used, with what its page shows of them. */

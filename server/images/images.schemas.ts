@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { dateText, recordId, text, webAddress } from '../shared/input';
 import { normaliseText } from '../shared/text';
 import { VERIFICATION_STATUSES } from './image.types';
+import { SUPPLIER_KINDS } from '../credits/sources';
 
 /** What the uploader declares with a file (form fields of POST /api/images and of the upload page). */
 export const uploadFieldsSchema = z.object({
@@ -41,7 +42,13 @@ function clearable<Schema extends z.ZodType>(schema: Schema) {
 
 const REASON_REQUIRED = 'Say why the record is being changed: the "reason" field is required.';
 
-const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
+const PATCHABLE = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'supplierKind', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
+
+/** A usage-rights kind; "" or null clears the editor's choice (the credit's kind applies again). */
+const supplierKind = z
+  .union([z.enum(SUPPLIER_KINDS), z.literal('')], { error: `"supplierKind" must be one of: ${SUPPLIER_KINDS.join(', ')}.` })
+  .transform((value) => (value === '' ? undefined : value))
+  .meta({ description: 'Usage-rights kind of the picture (handout, social-media, agency, staff, screengrab, unknown); derived from the credit unless set.' });
 
 /** The body of PATCH /api/images/:id (and of the image page's edit form). */
 export const imagePatchSchema = z
@@ -51,6 +58,7 @@ export const imagePatchSchema = z
       credit: clearable(text('credit', 500)),
       sourceUrl: clearable(webAddress('sourceUrl')),
       claimedDate: clearable(dateText('claimedDate')),
+      supplierKind: clearable(supplierKind),
       status: z.enum(VERIFICATION_STATUSES, { error: `"status" must be one of: ${VERIFICATION_STATUSES.join(', ')}.` }).optional(),
       statusNote: clearable(text('statusNote', 2000, { multiLine: true })),
       evidenceUrl: clearable(webAddress('evidenceUrl')),
@@ -79,10 +87,11 @@ export const imagePatchSchema = z
       statusNote: cleared('statusNote', patch.statusNote),
       evidenceUrl: cleared('evidenceUrl', patch.evidenceUrl),
       claimedDate: cleared('claimedDate', patch.claimedDate),
+      supplierKind: cleared('supplierKind', patch.supplierKind),
       reason: patch.reason,
     };
     if (Object.entries(result).every(([key, value]) => key === 'reason' || value === undefined)) {
-      context.addIssue({ code: 'custom', message: 'Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, status, statusNote, evidenceUrl.' });
+      context.addIssue({ code: 'custom', message: 'Nothing to change: send at least one of caption, credit, sourceUrl, claimedDate, supplierKind, status, statusNote, evidenceUrl.' });
       return z.NEVER;
     }
     return result;
@@ -155,6 +164,13 @@ export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
       .pipe(z.enum(['yes'], { error: 'The parameter "ai" can only be yes (files that declare generative AI).' }).optional())
       .transform((value) => (value === 'yes' ? (true as const) : undefined))
       .meta({ enum: ['yes'], description: 'Only images whose file declares generative AI made or edited them (IPTC digital source type in C2PA or XMP).' }),
+    kind: parameter('kind')
+      .pipe(z.enum(SUPPLIER_KINDS, { error: `The parameter "kind" must be one of: ${SUPPLIER_KINDS.join(', ')}.` }).optional())
+      .meta({ enum: [...SUPPLIER_KINDS], description: 'Only images of this usage-rights kind (from the credit, or as an editor set it).' }),
+    group: parameter('group')
+      .pipe(z.enum(['1', '0', 'yes', 'no'], { error: 'The parameter "group" must be 1 (one card per picture group) or 0 (every file).' }).optional())
+      .transform((value) => value === undefined || value === '1' || value === 'yes')
+      .meta({ enum: ['1', '0'], description: 'One card per picture group, with the number of copies (1, the default), or every file (0).' }),
     sort: parameter('sort')
       .pipe(z.enum(SORTS, { error: `The parameter "sort" must be one of: ${SORTS.join(', ')}.` }).optional())
       .transform((value) => value ?? 'newest')

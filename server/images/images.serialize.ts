@@ -37,6 +37,8 @@ export function imageSummaryJson(image: ImageRecord) {
     height: image.file?.height,
     thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file),
     displayUrl: derivativeUrl(image.derivatives?.display?.file),
+    /** Files held of this picture (server/pictures): 1 when it is alone. */
+    copies: image.group?.size ?? 1,
     url: `/api/images/${String(image._id)}`,
   };
 }

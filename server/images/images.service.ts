@@ -1,4 +1,5 @@
 // Reading and editing image records. Ingest lives in ingest.service.ts.
+import type { UsageKind } from '../credits/sources';
 import mongoose from 'mongoose';
 import type { HistoryService } from '../provenance/history.service';
 import { BadRequestError, ConflictError, NotFoundError } from '../shared/errors';
@@ -59,7 +60,7 @@ type FieldChange = { field: string; from: unknown; to: unknown; received?: strin
 
 /** Status fields of a patch and where they are stored on the record. */
 const STATUS_FIELDS = [['status', 'value'], ['statusNote', 'note'], ['evidenceUrl', 'evidenceUrl']] as const;
-const DECLARED_FIELDS = ['caption', 'credit', 'sourceUrl', 'claimedDate'] as const;
+const DECLARED_FIELDS = ['caption', 'credit', 'sourceUrl', 'claimedDate', 'supplierKind'] as const;
 
 /** Pure: what a patch changes on a record, as history changes and as a database change. */
 export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, now = new Date()): { changes: FieldChange[]; statusChanges: FieldChange[]; change: RecordChange } {
@@ -83,6 +84,7 @@ export function planEdit(image: ImageRecord, patch: ImagePatch, actor: Actor, no
       sourceNote: declared.sourceNote as string | undefined,
       printedLine: declared.printedLine as string | undefined,
       claimedDate: declared.claimedDate as Date | undefined,
+      supplierKind: declared.supplierKind as UsageKind | undefined,
     });
     set.declared = rebuilt;
     set.keywords = keywordsOf(rebuilt.caption, rebuilt.credit, rebuilt.sourceUrl, rebuilt.sourceNote);

@@ -1,6 +1,7 @@
 // The ingest pipeline: from a hashed temporary upload to a stored image record.
 // Order matters for crash safety: files are put in place first and the record written last,
 // so a crash leaves at worst unreferenced files, which the start-up repair removes.
+import { sourceKeysOf, usageKindOf } from '../credits/sources';
 import mongoose from 'mongoose';
 import type { LimitFunction } from 'p-limit';
 import { parseCredit } from '../credits/credit-parser';
@@ -21,6 +22,7 @@ import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
 import { derivativesInto } from '../blobs/blobs';
 import { originalFileName, removeQuietly } from './storage';
 import type { HashedUpload } from './upload';
+import type { PicturesService } from '../pictures/pictures.service';
 import type { VideoPort } from './video-port';
 import type { Actor } from '../accounts/principal';
 
@@ -46,6 +48,8 @@ export interface IngestDeps {
   writes: WritesInFlight;
   /** Videos (server/video) take their own path after the identity check; stills are linked to the videos they come from. */
   video?: Pick<VideoPort, 'recognise' | 'storeNew' | 'stillStored'>;
+  /** Picture groups (server/pictures): a new image joins the groups of the held pictures it matches. */
+  pictures?: Pick<PicturesService, 'imageStored'>;
 }
 
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', heif: 'heic', avif: 'avif' };
@@ -59,6 +63,8 @@ export function declaredRecord(fields: DeclaredFields) {
     creditKey: creditKeyOf(fields.credit),
     creditParts,
     platform,
+    kind: fields.supplierKind ?? usageKindOf(creditParts),
+    sourceKeys: sourceKeysOf(creditParts, fields.sourceUrl).map((source) => source.key),
   };
 }
 
@@ -178,6 +184,7 @@ export function createIngestService(deps: IngestDeps) {
         _id: imageId,
         sha256: upload.sha256,
         phash: analysis.phash,
+        picture: analysis.picture,
         originalFile,
         uploadName: upload.originalname?.slice(0, 255),
         file: analysis.facts,
@@ -206,7 +213,8 @@ export function createIngestService(deps: IngestDeps) {
     }
 
     await deps.video?.stillStored(imageId, analysis.phash);
-    await provenance.imageAdded(imageId, analysis.phash);
+    await provenance.imageAdded(imageId, analysis.phash, analysis.picture);
+    await deps.pictures?.imageStored(imageId, analysis.query, analysis.picture.windows);
     logger.info(`Stored image ${imageId} (${analysis.format}, ${upload.size} bytes)`);
     return { outcome: 'created', image: (await images.findById(imageId))! };
   }

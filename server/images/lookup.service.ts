@@ -9,11 +9,25 @@ import type { C2paSummary, Finding } from '../provenance/findings.types';
 import { computeFindings } from '../provenance/findings';
 import type { ImageProvenance } from './image-provenance';
 import type { FrameLinkView, VideoPort } from './video-port';
+import type { MatchedImage } from '../provenance/provenance.service';
+import type { PictureHit } from '../provenance/picture-match';
+import { REGION_SIDE } from '../provenance/picture-hashes';
+import type { MatchCandidateRecord } from './images.repository';
+
+/**
+ * How the looked-up file relates to a held image: the same file, the same picture resized or
+ * recompressed, a crop of it, a mirrored or turned copy, or a composite (screenshot, captioned
+ * copy, collage) containing it.
+ */
+export type LookupRelation = 'same-file' | 'resized' | 'crop' | 'mirrored' | 'rotated' | 'contains';
 
 export interface LookupMatch {
   imageId: string;
   kind: 'exact' | 'near';
+  relation: LookupRelation;
   distance: number;
+  /** For 'contains': where the held picture is in the looked-up file (pixels of its oriented picture, approximate). */
+  region?: { x: number; y: number; width: number; height: number };
   credit: string | null;
   sourceUrl: string | null;
   caption: string | null;
@@ -62,7 +76,7 @@ export function createLookupService({
 
   async function lookupImage(filePath: string, sha256: string): Promise<LookupResult> {
     const analysis = await imageWork(() => analyseFile(filePath, limits, metadataReader));
-    const matched = await provenance.findMatches(sha256, analysis.phash);
+    const [matched, pictures] = await Promise.all([provenance.findMatches(sha256, analysis.phash), provenance.findPictures(analysis.query)]);
     const findings = computeFindings({
       declared: {},
       embedded: analysis.embedded,
@@ -77,17 +91,7 @@ export function createLookupService({
       format: analysis.format,
       width: analysis.facts.width,
       height: analysis.facts.height,
-      matches: matched.map(({ image, kind, distance }) => ({
-        imageId: String(image._id),
-        kind,
-        distance,
-        credit: image.declared?.credit ?? null,
-        sourceUrl: image.declared?.sourceUrl ?? null,
-        caption: image.declared?.caption ?? null,
-        firstSeen: image.createdAt,
-        thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file),
-        url: `/images/${String(image._id)}`,
-      })),
+      matches: mergeMatches(matched, pictures, analysis.facts),
       findings,
       c2pa: analysis.c2pa,
       jpegQuality: analysis.forensics.jpegQuality ?? null,
@@ -99,3 +103,45 @@ export function createLookupService({
 }
 
 export type LookupService = ReturnType<typeof createLookupService>;
+
+const RELATION_OF_HIT: Record<PictureHit['relation'], LookupRelation> = { same: 'resized', crop: 'crop', mirrored: 'mirrored', rotated: 'rotated', contains: 'contains' };
+
+/**
+ * The pHash matches (exact file, near duplicate) first, then the held pictures only the picture
+ * hashes find; an image found both ways is listed once, with the plainer relation.
+ */
+function mergeMatches(
+  matched: Array<MatchedImage<MatchCandidateRecord>>,
+  pictures: Array<{ image: MatchCandidateRecord; hit: PictureHit }>,
+  facts: { width: number; height: number },
+): LookupMatch[] {
+  const view = (image: MatchCandidateRecord) => ({
+    imageId: String(image._id),
+    credit: image.declared?.credit ?? null,
+    sourceUrl: image.declared?.sourceUrl ?? null,
+    caption: image.declared?.caption ?? null,
+    firstSeen: image.createdAt,
+    thumbnailUrl: derivativeUrl(image.derivatives?.thumbnail?.file),
+    url: `/images/${String(image._id)}`,
+  });
+  const out: LookupMatch[] = matched.map(({ image, kind, distance }) => ({
+    ...view(image),
+    kind,
+    relation: kind === 'exact' ? 'same-file' : 'resized',
+    distance,
+  }));
+  const seen = new Set(out.map((match) => match.imageId));
+  for (const { image, hit } of pictures) {
+    if (seen.has(String(image._id))) continue;
+    seen.add(String(image._id));
+    const region = hit.region ? scaleRegion(hit.region, facts) : undefined;
+    out.push({ ...view(image), kind: 'near', relation: RELATION_OF_HIT[hit.relation], distance: hit.distance, ...(region ? { region } : {}) });
+  }
+  return out;
+}
+
+/** Regions are found on a copy whose longer side is REGION_SIDE; the answer speaks in the file's pixels. */
+function scaleRegion(region: NonNullable<PictureHit['region']>, facts: { width: number; height: number }) {
+  const scale = Math.max(1, Math.max(facts.width, facts.height) / REGION_SIDE);
+  return { x: Math.round(region.x * scale), y: Math.round(region.y * scale), width: Math.round(region.width * scale), height: Math.round(region.height * scale) };
+}

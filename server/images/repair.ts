@@ -48,7 +48,7 @@ export async function repairStorage(
      */
     olderThan: Date;
     /** Sees every record as the repair reads it, before any report is refreshed (services.ts fills the hash index from it). */
-    eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash' | 'file'>) => void;
+    eachRecord?: (record: Pick<RepairRecord, '_id' | 'phash' | 'picture' | 'file'>) => void;
     /** Makes derivatives the images' way cannot (a video's poster); undefined: not this one's. */
     rebuildDerivatives?: (record: Pick<RepairRecord, '_id' | 'file'>, originalPath: string) => Promise<Derivatives> | undefined;
   },

@@ -186,6 +186,8 @@ export const FINDING_CODES = [
   'duplicate.held_earlier',
   // server/video: a still that matches a frame of a held video.
   'origin.frame_of_video',
+  // server/pictures: copies of one picture held under different credits.
+  'group.different_credits',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

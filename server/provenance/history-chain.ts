@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 
-export type HistoryEntryType = 'created' | 'edited' | 'use_added' | 'status_set' | 'file_replaced' | 'described_image_fulfilled';
+export type HistoryEntryType = 'created' | 'edited' | 'use_added' | 'status_set' | 'file_replaced' | 'described_image_fulfilled' | 'group_member_removed';
 
 export interface HistoryChange {
   field: string;

@@ -8,6 +8,15 @@ import type { FileForensics } from './forensics/forensics.types';
 import type { C2paSummary, Finding, NormalisedMetadata, ProvenanceMatch } from './findings.types';
 import { HashIndex } from './hash-index';
 import { NEAR_DUPLICATE_MAX_DISTANCE } from './phash';
+import type { QueryHash } from './picture-hashes';
+import { PictureIndex } from './picture-index';
+import { matchPicture, type PictureHit } from './picture-match';
+
+/** A record's stored picture hashes as they come from the database (absent on records stored before them). */
+export interface StoredPicture {
+  whole?: string[] | null;
+  windows?: string[] | null;
+}
 
 type ObjectId = mongoose.Types.ObjectId;
 type Text = string | null | undefined;
@@ -40,7 +49,7 @@ export interface MatchCandidate {
 export interface ProvenanceRecords<Subject extends ProvenanceSubject, Candidate extends MatchCandidate> {
   findById(id: ObjectId): Promise<Subject | null>;
   matchCandidates(sha256: string, ids: string[]): Promise<Candidate[]>;
-  hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string }>;
+  hashesSince(from: Date | undefined): AsyncIterable<{ _id: ObjectId; phash: string; picture?: StoredPicture | null }>;
   saveProvenance(id: ObjectId, report: { findings: Finding[]; badge: string }): Promise<void>;
 }
 
@@ -66,11 +75,15 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     remoteWrites?: () => number;
     /** Findings from other capabilities about where the picture comes from (server/video: the frame of a held video). */
     originFindings?: (image: Subject) => Promise<Finding[]>;
+    /** Other images whose report depends on this one's record (server/pictures: the rest of its picture group). */
+    relatedImages?: (id: ObjectId) => Promise<ObjectId[]>;
   } = {},
 ) {
   const index = new HashIndex();
+  const pictures = new PictureIndex();
   const indexSyncMs = options.indexSyncMs ?? INDEX_SYNC_MS;
   const originFindings = options.originFindings;
+  const relatedImages = options.relatedImages;
   /** Images created from this moment on are read by the next sync; undefined: read them all. */
   let syncFrom: Date | undefined;
   let lastSync = 0;
@@ -80,8 +93,14 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
   let remoteAtSync = remoteWrites();
 
   /** Adds a stored image's hash to the in-memory index; the start-up scan calls it for every record. */
-  function indexStored(id: ObjectId, phash: string): void {
+  function indexStored(id: ObjectId, phash: string, picture?: StoredPicture | null): void {
     index.add(String(id), phash);
+    addPicture(id, phash, picture);
+  }
+
+  /** Records stored before picture hashes existed are found by their pHash as the whole picture. */
+  function addPicture(id: ObjectId, phash: string, picture?: StoredPicture | null): void {
+    pictures.add(String(id), picture?.whole?.length ? picture.whole : [phash], picture?.windows ?? []);
   }
 
   /** Called as the start-up scan begins: what it reads need not be read again by a sync. */
@@ -98,7 +117,7 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
   async function syncIndex(): Promise<void> {
     const started = new Date();
     remoteAtSync = remoteWrites();
-    for await (const record of records.hashesSince(syncFrom)) index.add(String(record._id), record.phash);
+    for await (const record of records.hashesSince(syncFrom)) indexStored(record._id, record.phash, record.picture);
     syncFrom = new Date(started.getTime() - INDEX_SYNC_OVERLAP_MS);
     lastSync = started.getTime();
   }
@@ -124,6 +143,23 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
         distance: record.sha256 === sha256 ? 0 : (distances.get(String(record._id)) ?? 0),
       }))
       .sort((a, b) => a.distance - b.distance || a.image.createdAt.getTime() - b.image.createdAt.getTime());
+  }
+
+  /**
+   * Held pictures the query hashes find (mirrored, turned, cropped, inside a composite), with the
+   * records as a match shows them; `excludeId` leaves out the query's own record.
+   */
+  async function findPictures(query: readonly QueryHash[], excludeId?: ObjectId): Promise<Array<{ image: Candidate; hit: PictureHit }>> {
+    await syncIfStale();
+    const hits = matchPicture(pictures, query).filter((hit) => hit.id !== String(excludeId));
+    if (hits.length === 0) return [];
+    const byId = new Map(hits.map((hit) => [hit.id, hit]));
+    // No SHA-256 to match: an impossible value, so only the ids are read.
+    const candidates = await records.matchCandidates('-', [...byId.keys()]);
+    return candidates
+      .filter((record) => byId.has(String(record._id)))
+      .map((record) => ({ image: record, hit: byId.get(String(record._id))! }))
+      .sort((a, b) => a.hit.distance - b.hit.distance || a.image.createdAt.getTime() - b.image.createdAt.getTime());
   }
 
   function toProvenanceMatches(image: Subject, matched: MatchedImage[]): ProvenanceMatch[] {
@@ -169,14 +205,17 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     const findings = [...findingsFor(image, matched), ...((await originFindings?.(image)) ?? [])];
     await records.saveProvenance(id, { findings, badge: overallBadge(findings) });
     if (options.alsoMatches) {
+      const done = new Set([String(id), ...matched.map((match) => String(match.image._id))]);
       for (const match of matched) await refresh(match.image._id);
+      for (const other of (await relatedImages?.(id)) ?? []) if (!done.has(String(other))) await refresh(other);
     }
     return findings;
   }
 
   /** A new image joins the index; its report and those of the images it resembles change. */
-  async function imageAdded(id: ObjectId, phash: string): Promise<void> {
+  async function imageAdded(id: ObjectId, phash: string, picture?: StoredPicture): Promise<void> {
     index.add(String(id), phash);
+    addPicture(id, phash, picture);
     await refresh(id, { alsoMatches: true });
   }
 
@@ -185,7 +224,7 @@ export function createProvenanceService<Subject extends ProvenanceSubject, Candi
     return index.search(phash, NEAR_DUPLICATE_MAX_DISTANCE);
   }
 
-  return { indexStored, indexScanStarted, syncIndex, findMatches, refresh, imageAdded, nearImages, get indexSize() { return index.size; } };
+  return { indexStored, indexScanStarted, syncIndex, findMatches, findPictures, refresh, imageAdded, nearImages, get indexSize() { return index.size; } };
 }
 
 export type ProvenanceService<Subject extends ProvenanceSubject = ProvenanceSubject, Candidate extends MatchCandidate = MatchCandidate> = ReturnType<typeof createProvenanceService<Subject, Candidate>>;

@@ -1,5 +1,5 @@
 // View-model of the check page's results (views/partials/lookup-results.njk).
-import type { LookupResult } from '../images/lookup.service';
+import type { LookupMatch, LookupResult } from '../images/lookup.service';
 import { credentialsView, type CredentialsView } from './c2pa.view';
 import type { VideoLookupResult } from '../images/video-port';
 import { findingViews, type FindingView } from './image-page.view';
@@ -79,7 +79,7 @@ function imageLookupView(result: LookupResult, fileName: string): LookupView {
     sha256: result.sha256,
     matches: result.matches.map((match) => ({
       href: `/images/${match.imageId}`,
-      kind: match.kind === 'exact' ? 'Same file' : `Looks the same (distance ${match.distance})`,
+      kind: match.kind === 'exact' ? 'Same file' : `${RELATION_WORDS[match.relation] ?? 'Looks the same'} (distance ${match.distance})`,
       exact: match.kind === 'exact',
       distance: match.distance,
       credit: match.credit ?? 'No credit',
@@ -92,3 +92,13 @@ function imageLookupView(result: LookupResult, fileName: string): LookupView {
     credentials: credentialsView(result.c2pa, result.digitalSourceType),
   };
 }
+
+/** How the checked file relates to a held picture, as the page says it. */
+export const RELATION_WORDS: Record<LookupMatch['relation'], string> = {
+  'same-file': 'Same file',
+  resized: 'Looks the same',
+  crop: 'A crop of it',
+  mirrored: 'Mirrored copy',
+  rotated: 'Turned copy',
+  contains: 'Contains it (screenshot, captioned copy or collage)',
+};

@@ -1,5 +1,6 @@
 // View-model of the gallery page: cards, pagination and filter choices. Pure functions of the
 // query and the card projection, so the page costs one list query and one template render.
+import { SUPPLIER_KIND_LABELS, SUPPLIER_KINDS } from '../credits/sources';
 import { platformById, PLATFORMS } from '../credits/platforms';
 import type { ImageRecord } from '../images/image.model';
 import { VERIFICATION_STATUSES } from '../images/image.types';
@@ -27,6 +28,9 @@ export interface CardView {
   height?: number;
   createdDay?: string;
   createdIso?: string;
+  /** Files held of this picture when the gallery shows one card per group (2 or more). */
+  copies?: number;
+  copiesHref?: string;
 }
 
 /** The card image is shown in a box about 240–320 CSS px wide, so the browser picks 400w on most screens. */
@@ -45,7 +49,7 @@ export function srcsetOf(thumbUrl?: string, thumbWidth?: number | null, displayU
   return candidates.join(', ');
 }
 
-type CardRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt'>;
+type CardRecord = Pick<ImageRecord, '_id' | 'declared' | 'derivatives' | 'file' | 'status' | 'provenance' | 'createdAt'> & Partial<Pick<ImageRecord, 'group'>>;
 
 export function cardView(image: CardRecord, query: GalleryQuery): CardView {
   const id = String(image._id);
@@ -58,9 +62,11 @@ export function cardView(image: CardRecord, query: GalleryQuery): CardView {
   const srcset = srcsetOf(thumbUrl, thumb?.width, displayUrl, display?.width);
   const status = image.status?.value;
   const platform = image.declared?.platform ?? undefined;
+  const copies = query.group && (image.group?.size ?? 1) > 1 ? image.group!.size! : undefined;
   return {
     id,
     href: `/images/${id}`,
+    ...(copies ? { copies, copiesHref: `/images/${id}#picture-group` } : {}),
     caption: trimText(caption, 140),
     alt: caption ? trimText(caption, 300) : credit ? `Image credited to ${credit}, no caption` : 'Image without a caption',
     credit,
@@ -130,6 +136,9 @@ export interface FilterView {
   credit: string;
   platforms: Option[];
   statuses: Option[];
+  kinds: Option[];
+  /** One card per picture group (true) or every file. */
+  groups: Option[];
   gps: Option[];
   /** The "AI-generated or AI-edited (declared)" checkbox. */
   ai: boolean;
@@ -155,11 +164,14 @@ export function filterView(query: GalleryQuery, articles: Array<{ id: string; he
   if (query.status) active.push({ label: 'Status', value: STATUS_LABELS[query.status], removeHref: remove({ status: undefined }) });
   if (query.gps !== undefined) active.push({ label: 'GPS', value: query.gps ? 'has GPS' : 'no GPS', removeHref: remove({ gps: undefined }) });
   if (query.ai) active.push({ label: 'Source', value: 'AI-generated or AI-edited (declared)', removeHref: remove({ ai: undefined }) });
+  if (query.kind) active.push({ label: 'Usage kind', value: SUPPLIER_KIND_LABELS[query.kind], removeHref: remove({ kind: undefined }) });
   return {
     q: query.q ?? '',
     credit: query.credit ?? '',
     platforms: [option('', 'Any platform', query.platform), ...platforms.map((p) => option(p.id, p.name, query.platform))],
     statuses: [option('', 'Any status', query.status), ...VERIFICATION_STATUSES.map((s) => option(s, STATUS_LABELS[s], query.status))],
+    kinds: [option('', 'Any kind', query.kind), ...SUPPLIER_KINDS.map((k) => option(k, SUPPLIER_KIND_LABELS[k], query.kind))],
+    groups: [option('1', 'One card per picture', query.group ? '1' : '0'), option('0', 'Every file', query.group ? '1' : '0')],
     gps: [option('', 'Either', gpsValue), option('yes', 'Has GPS', gpsValue), option('no', 'No GPS', gpsValue)],
     ai: Boolean(query.ai),
     sorts: SORTS.map((s) => option(s, SORT_LABELS[s], query.sort)),

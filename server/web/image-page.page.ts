@@ -10,7 +10,8 @@ import type { HistoryService } from '../provenance/history.service';
 import { credentialsView } from './c2pa.view';
 import type { VideoService } from '../video/video.service';
 import { isVideoFormat } from '../files/video-format';
-import { editFormView, findingViews, imagePageView, metadataGroups, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
+import type { PicturesService } from '../pictures/pictures.service';
+import { editFormView, findingViews, imagePageView, metadataGroups, pictureGroupView, provenanceChain, rawMetadataJson, relatedViews } from './image-page.view';
 import { originSteps, sourceVideoViews, videoFactsGroup, videoPageView } from './video-page.view';
 
 export interface ImagePageDeps {
@@ -18,6 +19,7 @@ export interface ImagePageDeps {
   history: HistoryService;
   provenance: ImageProvenance;
   video: Pick<VideoService, 'sourcesOf' | 'detailsOf' | 'stillsOf'>;
+  pictures: Pick<PicturesService, 'groupView'>;
 }
 
 /** What the principal may not see is taken out before any view is built from the record. */
@@ -35,7 +37,7 @@ export async function loadImagePage(deps: ImagePageDeps, id: string, principal: 
   const { articles } = stored;
   const seesRaw = can(principal, 'seeRawMetadata');
   const isVideo = isVideoFormat(image.file?.format);
-  const [fullHistory, metadata, matches, sources, videoDetails, stills] = await Promise.all([
+  const [fullHistory, metadata, matches, sources, videoDetails, stills, group] = await Promise.all([
     deps.history.list(image._id),
     seesRaw ? deps.images.metadataOf(image._id) : undefined,
     deps.provenance.findMatches(image.sha256, image.phash, image._id),
@@ -43,6 +45,7 @@ export async function loadImagePage(deps: ImagePageDeps, id: string, principal: 
     isVideo ? [] : deps.video.sourcesOf(image._id),
     isVideo ? deps.video.detailsOf(image._id) : undefined,
     isVideo ? deps.video.stillsOf(image._id) : [],
+    deps.pictures.groupView(image._id),
   ]);
   const history = historyFor(principal, fullHistory);
   return {
@@ -59,6 +62,7 @@ export async function loadImagePage(deps: ImagePageDeps, id: string, principal: 
     groups: videoDetails ? [videoFactsGroup(videoDetails), ...metadataGroups(image)] : metadataGroups(image),
     rawJson: metadata ? rawMetadataJson(metadata.raw) : undefined,
     related: relatedViews(matches),
+    pictureGroup: pictureGroupView(group),
     form: editFormView(image, submitted),
   };
 }

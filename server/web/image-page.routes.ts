@@ -7,7 +7,7 @@ import { toAppError } from '../shared/error-handler';
 import { readImagePatch } from '../images/images.service';
 import { loadImagePage, type ImagePageDeps } from './image-page.page';
 
-const FORM_FIELDS = ['caption', 'credit', 'sourceUrl', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
+const FORM_FIELDS = ['caption', 'credit', 'supplierKind', 'sourceUrl', 'status', 'statusNote', 'evidenceUrl', 'reason'] as const;
 
 /** The edit form's fields only: the actor and anything else a browser adds are not part of the patch. */
 export function patchBodyOf(body: Record<string, unknown>): Record<string, unknown> {

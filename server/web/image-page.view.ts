@@ -11,6 +11,8 @@ import type { MatchedImageRecord } from '../images/image-provenance';
 import { provenanceBadge, severityView, statusBadge, type BadgeView, type SeverityView } from './badges';
 import { formatBytes, formatCoordinates, formatDateTime, formatDay, hostOf, isoString, openStreetMapUrl, safeHref, trimText } from './format';
 import { platformName } from './gallery.view';
+import type { GroupView } from '../pictures/pictures.service';
+import { SUPPLIER_KIND_LABELS, SUPPLIER_KINDS, usageKindOf, type UsageKind } from '../credits/sources';
 
 export interface Row {
   label: string;
@@ -166,6 +168,7 @@ const CHANGE_TITLES: Record<string, string> = {
   status_set: 'Verification status set',
   use_added: 'Use added',
   file_replaced: 'File replaced',
+  group_member_removed: 'Taken out of a picture group',
   described_image_fulfilled: 'File uploaded for an image recorded without one',
 };
 
@@ -324,11 +327,14 @@ export interface EditFormView {
   evidenceUrl: string;
   reason: string;
   statuses: Array<{ value: string; label: string; selected: boolean }>;
+  /** Usage-rights kinds; the empty value lets the credit decide. */
+  supplierKinds: Array<{ value: string; label: string; selected: boolean }>;
 }
 
 export function editFormView(image: Pick<ImageRecord, 'declared' | 'status'>, submitted?: Record<string, unknown>): EditFormView {
   const pick = (name: string, current: string | undefined | null) => (submitted && typeof submitted[name] === 'string' ? (submitted[name] as string) : (current ?? ''));
   const status = pick('status', image.status?.value ?? 'unverified');
+  const supplierKind = pick('supplierKind', image.declared?.supplierKind);
   return {
     caption: pick('caption', image.declared?.caption),
     credit: pick('credit', image.declared?.credit),
@@ -337,6 +343,10 @@ export function editFormView(image: Pick<ImageRecord, 'declared' | 'status'>, su
     evidenceUrl: pick('evidenceUrl', image.status?.evidenceUrl),
     reason: pick('reason', ''),
     statuses: VERIFICATION_STATUSES.map((value) => ({ value, label: statusBadge(value).label, selected: value === status })),
+    supplierKinds: [
+      { value: '', label: `From the credit (${SUPPLIER_KIND_LABELS[usageKindOf(image.declared?.creditParts as Parameters<typeof usageKindOf>[0])]})`, selected: supplierKind === '' },
+      ...SUPPLIER_KINDS.map((value) => ({ value, label: SUPPLIER_KIND_LABELS[value], selected: value === supplierKind })),
+    ],
   };
 }
 
@@ -363,6 +373,9 @@ export interface ImagePageView {
   alt: string;
   credit?: string;
   creditHref?: string;
+  /** Usage-rights kind (server/credits/sources.ts), and whether an editor set it. */
+  usageKind: string;
+  usageKindSetByEditor: boolean;
   printedLine?: string;
   source?: { href?: string; host: string; text: string };
   sourceNote?: string;
@@ -399,7 +412,10 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     caption,
     alt: caption ? trimText(caption, 300) : declared.credit ? `Image credited to ${declared.credit}, no caption` : 'Image without a caption',
     credit: declared.credit ?? undefined,
-    creditHref: declared.credit ? `/?credit=${encodeURIComponent(declared.credit)}` : undefined,
+    // The credit's supplier has a page of its own (server/sources); a credit nothing was read from filters the gallery.
+    creditHref: declared.credit ? (declared.sourceKeys?.[0] ? `/sources/${declared.sourceKeys[0]}` : `/?credit=${encodeURIComponent(declared.credit)}`) : undefined,
+    usageKind: SUPPLIER_KIND_LABELS[(declared.kind ?? 'unknown') as UsageKind] ?? declared.kind,
+    usageKindSetByEditor: Boolean(declared.supplierKind),
     printedLine: declared.printedLine ?? undefined,
     source: declared.sourceUrl ? { href: safeHref(declared.sourceUrl), host: sourceHost ?? declared.sourceUrl, text: declared.sourceUrl } : undefined,
     sourceNote: declared.sourceNote ?? undefined,
@@ -421,5 +437,38 @@ export function imagePageView(image: ImageRecord): ImagePageView {
     sha256: image.sha256,
     phash: image.phash,
     apiUrl: `/api/images/${id}`,
+  };
+}
+
+export interface PictureGroupMemberView {
+  href: string;
+  current: boolean;
+  thumbnailUrl?: string;
+  credit: string;
+  source?: { host: string; href?: string };
+  firstSeen: string;
+  size: string;
+  relation: string;
+  earliest: boolean;
+  largest: boolean;
+}
+
+/** The picture group on the image page: every copy, the earliest seen and the largest marked. */
+export function pictureGroupView(group: GroupView): { members: PictureGroupMemberView[]; differentCredits: string[] } | undefined {
+  if (!group.groupId || group.members.length < 2) return undefined;
+  return {
+    differentCredits: group.differentCredits,
+    members: group.members.map((member) => ({
+      href: `/images/${member.imageId}`,
+      current: member.imageId === group.imageId,
+      thumbnailUrl: derivativeUrl(member.thumbnailFile),
+      credit: member.credit ?? 'No credit',
+      source: member.sourceUrl ? { host: hostOf(member.sourceUrl) ?? member.sourceUrl, href: safeHref(member.sourceUrl) } : undefined,
+      firstSeen: formatDay(member.firstSeen) ?? '',
+      size: member.width && member.height ? `${member.width} × ${member.height} px${member.bytes ? `, ${formatBytes(member.bytes)}` : ''}` : '',
+      relation: member.relation,
+      earliest: member.earliest,
+      largest: member.largest,
+    })),
   };
 }

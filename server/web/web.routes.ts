@@ -14,6 +14,10 @@ import type { VideoService } from '../video/video.service';
 import { createArticlesRouter } from './articles.routes';
 import { createCheckRouter } from './check.routes';
 import { loadGalleryPage } from './gallery.page';
+import type { PicturesService } from '../pictures/pictures.service';
+import type { SourcesService } from '../sources/sources.service';
+import type { SourceImageRecord } from '../images/images.repository';
+import { createSourcesRouter } from './sources.routes';
 import { createImagePageRouter } from './image-page.routes';
 import { createPageCache, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
@@ -40,6 +44,8 @@ export interface WebDeps {
   provenance: ImageProvenance;
   lookup: LookupService;
   video: VideoService;
+  pictures: Pick<PicturesService, 'groupView'>;
+  sources: SourcesService<SourceImageRecord>;
 }
 
 export function createWebRouter(deps: WebDeps): Router {
@@ -66,5 +72,6 @@ export function createWebRouter(deps: WebDeps): Router {
   router.use(createUploadPageRouter(deps));
   router.use(createCheckRouter(deps));
   router.use(createArticlesRouter(deps));
+  router.use(createSourcesRouter(deps));
   return router;
 }

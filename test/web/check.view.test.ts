@@ -4,7 +4,7 @@ import type { LookupMatch, LookupResult } from '../../server/images/lookup.servi
 
 function match(kind: 'exact' | 'near', n: number): LookupMatch {
   const imageId = String(n).padStart(24, '0');
-  return { imageId, kind, distance: kind === 'exact' ? 0 : 4, credit: null, sourceUrl: null, caption: null, firstSeen: new Date(Date.UTC(2025, 1, 7)), url: `/images/${imageId}` };
+  return { imageId, kind, relation: kind === 'exact' ? 'same-file' : 'resized', distance: kind === 'exact' ? 0 : 4, credit: null, sourceUrl: null, caption: null, firstSeen: new Date(Date.UTC(2025, 1, 7)), url: `/images/${imageId}` };
 }
 
 function result(matches: LookupMatch[]): LookupResult {
