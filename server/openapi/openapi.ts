@@ -3,6 +3,7 @@ import { describedImageSchema } from '../articles/described-images.schemas';
 import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
 import { jsonSchemaOf } from '../shared/input';
 import { newTokenSchema } from '../accounts/accounts.schemas';
+import { groupRemovalSchema } from '../pictures/pictures.schemas';
 import { downloadQuerySchema, knownHashesSchema } from '../transfer/transfer.schemas';
 const errorResponse = (description: string) => ({
   description,
@@ -164,6 +165,21 @@ export const openApiDocument = {
     },
     '/api/images/{id}/video-sources': {
       get: { summary: 'The held videos this image is a frame of, each with the timecode of the frame, its credit and its page opened at the frame.', parameters: [idParameter], responses: { 200: { description: 'The sources.', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } } } } } } }, 404: errorResponse('Unknown id.') } },
+    },
+    '/api/images/{id}/group': {
+      get: {
+        summary: "The image's picture group: every held copy of the same picture (the same file, resized, cropped, mirrored, turned, or a screenshot containing it) with its credit, source, first-seen date and size, and which is the earliest seen and the largest.",
+        parameters: [idParameter],
+        responses: { 200: { description: 'The group (one member when the picture is held once).' }, 404: errorResponse('Unknown id.') },
+      },
+    },
+    '/api/images/{id}/group/removal': {
+      post: {
+        summary: 'Takes the image out of its picture group, with a reason; a history entry is written on it and on the group it leaves.',
+        parameters: [idParameter],
+        requestBody: jsonBody(jsonSchemaOf(groupRemovalSchema)),
+        responses: { 200: { description: 'The image\'s group afterwards.' }, 400: errorResponse('No reason.'), 404: errorResponse('Unknown id.'), 415: errorResponse('Not JSON.') },
+      },
     },
     '/api/videos/{id}': {
       get: {

@@ -73,7 +73,8 @@ describe('Content Credentials of every C2PA fixture, uploaded over HTTP', functi
       if (expectedBadge) expect(body.badge, name).to.equal(expectedBadge);
       else expect(body.badge, name).to.not.be.oneOf(['differs', 'credentials_invalid']);
     }
-    const gallery = await app.as('editor').get('/').expect(200);
+    // Every file, not one card per picture group: several fixtures are copies of one picture.
+    const gallery = await app.as('editor').get('/?group=0').expect(200);
     expect(gallery.text).to.not.contain('Credit differs');
     expect((gallery.text.match(/Credentials broken/g) ?? []).length).to.be.at.least(2);
   });

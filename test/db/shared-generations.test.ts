@@ -53,9 +53,9 @@ describe('caches of several instances on one database (the shared write signal)'
   });
 
   it("finds an image uploaded on one instance in the other's lookups within 2 s (its index would wait 5 s)", async () => {
-    // A new picture, so that nothing in b's index matches it yet.
+    // A new picture (a fixture no earlier test here uploaded), so that nothing in b's index matches it yet.
     const picture = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 10, g: 120, b: 200 } } })
-      .composite([{ input: await sharp(fixture('DSCN0010.jpg')).resize(320, 240).toBuffer(), left: 40, top: 60 }])
+      .composite([{ input: await sharp(fixture('earth_apollo17.jpg')).resize(320, 240).toBuffer(), left: 40, top: 60 }])
       .jpeg()
       .toBuffer();
     // A smaller, recompressed copy: found through the perceptual-hash index, not by its SHA-256.
