@@ -115,6 +115,7 @@ export async function createServices(
     logger,
     // One video decoded at a time: each FFmpeg pass already uses every core.
     videoWork: pLimit(1),
+    remoteWrites: generations.images.remoteChanges,
     declaredRecord,
   });
   const metadataReader = createMetadataReader();

@@ -52,6 +52,11 @@ export function createVideoRepository() {
       return (await VideoModel.findOne({ image }).lean<VideoDetails>()) ?? undefined;
     },
     /** Every stored frame hash, for filling the frame index at start. */
+    /** Videos whose details were written at or after `since` (details are written after their frames). */
+    async videosSince(since: Date): Promise<ObjectId[]> {
+      const docs = await VideoModel.find({ _id: { $gte: mongoose.Types.ObjectId.createFromTime(Math.floor(since.getTime() / 1000)) } }, { _id: 0, image: 1 }).lean<Array<{ image: ObjectId }>>();
+      return docs.map((doc) => doc.image);
+    },
     allFrames(): AsyncIterable<{ video: ObjectId; t: number; phash: string }> {
       return VideoFrameModel.find({}, { video: 1, t: 1, phash: 1 }).lean<{ video: ObjectId; t: number; phash: string }>().cursor({ batchSize: 5000 });
     },

@@ -74,7 +74,15 @@ export interface VideoServiceDeps {
   /** Bounds how many videos are decoded at once (each FFmpeg pass already uses every core). */
   videoWork: LimitFunction;
   declaredRecord: (fields: DeclaredUpload['fields']) => Record<string, unknown>;
+  /**
+   * How many writes of other app instances the images' write generation has seen (the shared
+   * signal): when it moves, the frame index takes in the videos another instance stored.
+   */
+  remoteWrites?: () => number;
 }
+
+/** How far back a sync looks: ObjectId times come from each instance's clock. */
+const FRAME_SYNC_OVERLAP_MS = 60_000;
 
 interface VideoAnalysis {
   format: VideoFormat;
@@ -112,6 +120,27 @@ async function storeKeyframe(blobs: BlobStore, frame: SampledFrame): Promise<Key
 export function createVideoService(deps: VideoServiceDeps) {
   const { binaries, paths, blobs, limits, repository, images, provenance, history, logger } = deps;
   const frameIndex = createFrameIndex();
+  /** Videos whose frames are in the index, and when the index last looked for others' videos. */
+  const indexedVideos = new Set<string>();
+  const remoteWrites = deps.remoteWrites ?? (() => 0);
+  let remoteAtSync = remoteWrites();
+  let lastSync = new Date();
+
+  function indexFrames(videoId: string, frames: Iterable<FrameHash>): void {
+    indexedVideos.add(videoId);
+    for (const frame of frames) frameIndex.add(videoId, frame.t, frame.phash);
+  }
+
+  /** Takes in the frames of videos another instance stored, when the shared signal says it wrote. */
+  async function syncFrameIndex(): Promise<void> {
+    if (remoteWrites() === remoteAtSync) return;
+    remoteAtSync = remoteWrites();
+    const since = new Date(lastSync.getTime() - FRAME_SYNC_OVERLAP_MS);
+    lastSync = new Date();
+    for (const videoId of await repository.videosSince(since)) {
+      if (!indexedVideos.has(String(videoId))) indexFrames(String(videoId), await repository.framesOf(videoId));
+    }
+  }
 
   async function recognise(filePath: string): Promise<VideoFormat | null> {
     return sniffVideoFormatFromBytes(await readHead(filePath));
@@ -289,7 +318,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       throw error;
     }
 
-    for (const frame of analysis.frames) frameIndex.add(String(imageId), frame.t, frame.phash);
+    indexFrames(String(imageId), analysis.frames);
     // Stills held before the video arrived now have a source.
     for (const still of await stillsMatching(analysis.frames, imageId)) {
       await repository.linkStill({ video: imageId, image: new mongoose.Types.ObjectId(still.image), t: still.t, distance: still.distance });
@@ -316,6 +345,7 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   /** After an image is stored: links it to every held video one of whose frames it matches. */
   async function stillStored(imageId: ObjectId, phash: string): Promise<void> {
+    await syncFrameIndex();
     for (const match of frameIndex.search(phash)) {
       await repository.linkStill({ video: new mongoose.Types.ObjectId(match.videoId), image: imageId, t: match.t, distance: match.distance });
     }
@@ -335,6 +365,7 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   /** A lookup with a still: the held videos it is a frame of. */
   async function framesMatching(phash: string) {
+    await syncFrameIndex();
     const matches: FrameMatch[] = frameIndex.search(phash);
     const links = matches.map((match) => ({ video: new mongoose.Types.ObjectId(match.videoId), image: new mongoose.Types.ObjectId(), t: match.t, distance: match.distance }));
     return (await describeLinks(images, links, 'video')).map(({ imageId: _unused, ...rest }) => rest);
@@ -368,7 +399,11 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   /** Fills the frame index from the database (at start). */
   async function loadFrameIndex(): Promise<void> {
-    for await (const frame of repository.allFrames()) frameIndex.add(String(frame.video), frame.t, frame.phash);
+    lastSync = new Date();
+    for await (const frame of repository.allFrames()) {
+      indexedVideos.add(String(frame.video));
+      frameIndex.add(String(frame.video), frame.t, frame.phash);
+    }
   }
 
   /** Poster derivatives made again from the video (the start-up repair, when they went missing). */

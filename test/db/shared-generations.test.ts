@@ -1,12 +1,16 @@
 // Two app instances on one database: each one's caches (the gallery's page cache, the article
-// choices, the perceptual-hash index) learn of the other's writes within 2 s through the shared
+// choices, the perceptual-hash index, the video frame index) learn of the other's writes within 2 s through the shared
 // `generations` signal, not through their age limits: the apps here keep pages and article choices
 // for a minute, and the hash index syncs every 5 s without a signal.
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { createGenerationsRepository } from '../../server/db/generations.repository';
 import { createSharedGenerations } from '../../server/db/write-generation';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
+import { frameAt, makeVideo } from '../support/make-video';
 
 /** Asks until `check` holds; how long that took. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
@@ -69,6 +73,26 @@ describe('caches of several instances on one database (the shared write signal)'
       return (response.body.matches as Array<{ imageId: string }>).some((match) => match.imageId === stored.body.id);
     });
     expect(took).to.be.below(2000);
+  });
+
+  it("finds a frame of a video uploaded on one instance in the other's lookups within 2 s", async function () {
+    this.timeout(60_000);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'shared-frames-'));
+    try {
+      const video = path.join(dir, 'clip.mp4');
+      await makeVideo(video, { seconds: 8, codec: 'h264', seed: 11 });
+      const still = await sharp(await frameAt(video, 5.2)).resize(480).jpeg({ quality: 75 }).toBuffer();
+      // b knows no video yet: its frame index was filled at its start.
+      expect((await b.as('editor').post('/api/lookup').attach('image', still, 'still.jpg').expect(200)).body.videoFrames).to.deep.equal([]);
+      const stored = await a.as('editor').post('/api/images').field('credit', 'Office of the President of Ukraine').attach('image', video, 'clip.mp4').expect(201);
+      const took = await within(2000, async () => {
+        const response = await b.as('editor').post('/api/lookup').attach('image', still, 'still.jpg').expect(200);
+        return (response.body.videoFrames as Array<{ videoId: string; t: number }>).some((frame) => frame.videoId === stored.body.id && Math.abs(frame.t - 5.2) <= 0.5);
+      });
+      expect(took).to.be.below(2000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the signal at most once per interval, and does not drop its caches again for its own writes', async () => {
