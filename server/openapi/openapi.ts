@@ -2,6 +2,7 @@
 import { describedImageSchema } from '../articles/described-images.schemas';
 import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
 import { jsonSchemaOf } from '../shared/input';
+import { groupRemovalSchema } from '../pictures/pictures.schemas';
 import { downloadQuerySchema, knownHashesSchema } from '../transfer/transfer.schemas';
 const errorResponse = (description: string) => ({
   description,
@@ -121,7 +122,7 @@ export const openApiDocument = {
     },
     '/api/lookup': {
       post: {
-        summary: 'Find any image file in the archive (exact and near-duplicate matches) without storing it.',
+        summary: 'Find any image file in the archive without storing it: the same file, near duplicates, and the held pictures it is a crop, mirrored or turned copy of, or that it contains (a screenshot, a captioned copy, a collage); each match says its relation.',
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } } } } } },
         responses: {
           200: { description: 'Matches and the file\'s own metadata findings.', content: { 'application/json': { schema: { $ref: '#/components/schemas/LookupResult' } } } },
@@ -130,6 +131,21 @@ export const openApiDocument = {
           415: errorResponse('Not an accepted image.'),
           422: errorResponse('Undecodable.'),
         },
+      },
+    },
+    '/api/images/{id}/group': {
+      get: {
+        summary: 'The picture group of an image: every copy of the picture held, with credit, source, first seen, size and how it relates; the earliest seen and the largest marked.',
+        parameters: [idParameter],
+        responses: { 200: { description: 'The group (groupId null and no members when the image is alone).', content: { 'application/json': { schema: { type: 'object' } } } }, 404: errorResponse('Unknown id.') },
+      },
+    },
+    '/api/images/{id}/group/removal': {
+      post: {
+        summary: 'Take an image out of its picture group (editors): its links are kept as removed, the rest is regrouped, and the history of both sides records the reason.',
+        parameters: [idParameter],
+        requestBody: jsonBody(jsonSchemaOf(groupRemovalSchema)),
+        responses: { 200: { description: 'The image’s group afterwards.', content: { 'application/json': { schema: { type: 'object' } } } }, 400: errorResponse('No reason.'), 404: errorResponse('Unknown id.') },
       },
     },
     '/api/articles': {
