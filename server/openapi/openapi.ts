@@ -123,7 +123,7 @@ export const openApiDocument = {
     },
     '/api/lookup': {
       post: {
-        summary: 'Find any image file in the archive (exact and near-duplicate matches) without storing it.',
+        summary: 'Find any image file in the archive without storing it: the same file, near duplicates, and the held pictures it is a crop, mirrored or turned copy of, or that it contains (a screenshot, a captioned copy, a collage); each match says its relation.',
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { image: { type: 'string', format: 'binary' } } } } } },
         responses: {
           200: { description: 'Matches and the file\'s own metadata findings.', content: { 'application/json': { schema: { $ref: '#/components/schemas/LookupResult' } } } },
@@ -132,6 +132,21 @@ export const openApiDocument = {
           415: errorResponse('Not an accepted image.'),
           422: errorResponse('Undecodable.'),
         },
+      },
+    },
+    '/api/images/{id}/group': {
+      get: {
+        summary: 'The picture group of an image: every copy of the picture held, with credit, source, first seen, size and how it relates; the earliest seen and the largest marked.',
+        parameters: [idParameter],
+        responses: { 200: { description: 'The group (groupId null and no members when the image is alone).', content: { 'application/json': { schema: { type: 'object' } } } }, 404: errorResponse('Unknown id.') },
+      },
+    },
+    '/api/images/{id}/group/removal': {
+      post: {
+        summary: 'Take an image out of its picture group (editors): its links are kept as removed, the rest is regrouped, and the history of both sides records the reason.',
+        parameters: [idParameter],
+        requestBody: jsonBody(jsonSchemaOf(groupRemovalSchema)),
+        responses: { 200: { description: 'The image’s group afterwards.', content: { 'application/json': { schema: { type: 'object' } } } }, 400: errorResponse('No reason.'), 404: errorResponse('Unknown id.') },
       },
     },
     '/api/articles': {
@@ -165,21 +180,6 @@ export const openApiDocument = {
     },
     '/api/images/{id}/video-sources': {
       get: { summary: 'The held videos this image is a frame of, each with the timecode of the frame, its credit and its page opened at the frame.', parameters: [idParameter], responses: { 200: { description: 'The sources.', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } } } } } } }, 404: errorResponse('Unknown id.') } },
-    },
-    '/api/images/{id}/group': {
-      get: {
-        summary: "The image's picture group: every held copy of the same picture (the same file, resized, cropped, mirrored, turned, or a screenshot containing it) with its credit, source, first-seen date and size, and which is the earliest seen and the largest.",
-        parameters: [idParameter],
-        responses: { 200: { description: 'The group (one member when the picture is held once).' }, 404: errorResponse('Unknown id.') },
-      },
-    },
-    '/api/images/{id}/group/removal': {
-      post: {
-        summary: 'Takes the image out of its picture group, with a reason; a history entry is written on it and on the group it leaves.',
-        parameters: [idParameter],
-        requestBody: jsonBody(jsonSchemaOf(groupRemovalSchema)),
-        responses: { 200: { description: 'The image\'s group afterwards.' }, 400: errorResponse('No reason.'), 404: errorResponse('Unknown id.'), 415: errorResponse('Not JSON.') },
-      },
     },
     '/api/videos/{id}': {
       get: {

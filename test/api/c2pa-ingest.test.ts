@@ -73,7 +73,7 @@ describe('Content Credentials of every C2PA fixture, uploaded over HTTP', functi
       if (expectedBadge) expect(body.badge, name).to.equal(expectedBadge);
       else expect(body.badge, name).to.not.be.oneOf(['differs', 'credentials_invalid']);
     }
-    // Every file, not one card per picture group: several fixtures are copies of one picture.
+    // Every file: by default the gallery shows one card per picture group, and XCA.jpg is CA.jpg's picture.
     const gallery = await app.as('editor').get('/?group=0').expect(200);
     expect(gallery.text).to.not.contain('Credit differs');
     expect((gallery.text.match(/Credentials broken/g) ?? []).length).to.be.at.least(2);
