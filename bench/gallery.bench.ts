@@ -26,7 +26,7 @@ import { startEmbeddedServer, type EmbeddedServer } from '../server/embedded-db/
 import { galleryFilter, gallerySort, parseGalleryQuery } from '../server/images/gallery.query';
 import { keywordsOf, creditKeyOf } from '../server/images/declared';
 import { ImageModel } from '../server/images/image.model';
-import { CARD_PROJECTION } from '../server/images/images.repository';
+import { CARD_PROJECTION, countCards } from '../server/images/images.repository';
 import { makeDerivatives, type Derivatives } from '../server/images/media';
 import { ensureUploadDirs, originalFileName, uploadPaths } from '../server/images/storage';
 import { projectRoot, startArchiveProcess } from './support';
@@ -102,6 +102,7 @@ export function syntheticRecord(i: number, files: RealFile[], articles: mongoose
     status: { value: STATUSES[i % STATUSES.length] },
     provenance: { findings: [], badge: BADGES[i % BADGES.length], computedAt: createdAt },
     keywords: keywordsOf(caption, credit),
+    foldedIntoGroup: false,
     createdAt,
     updatedAt: createdAt,
   };
@@ -170,8 +171,7 @@ async function timeQueries(): Promise<Array<{ name: string; listMs: number; coun
       await ImageModel.find(filter, CARD_PROJECTION).sort(gallerySort(query.sort)).skip((query.page - 1) * query.limit).limit(query.limit).lean();
       list.push(performance.now() - t);
       t = performance.now();
-      if (Object.keys(filter).length === 0) await ImageModel.estimatedDocumentCount();
-      else await ImageModel.countDocuments(filter);
+      await countCards(query);
       count.push(performance.now() - t);
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -158,6 +158,8 @@ export async function createServices(
     stopSignal: () => signal.stop(),
     async start() {
       await signal.start();
+      const backfilled = await imageRecords.backfillFoldedIntoGroup();
+      if (backfilled > 0) logger.info(`Marked ${backfilled} record(s) from before picture groups as unfolded (foldedIntoGroup: false)`);
       // One scan of the records serves the repair's checks and fills the hash index.
       provenance.indexScanStarted(new Date());
       const recordIds = new Set<string>();

@@ -25,7 +25,7 @@ export function galleryFilter(query: GalleryQuery): Record<string, unknown> {
   if (query.ai) filter.aiDeclared = true;
   if (query.kind) filter['declared.kind'] = query.kind;
   // One card per picture group: its earliest-seen member; images in no group are their own card.
-  if (query.group) filter['group.lead'] = { $ne: false };
+  if (query.group) filter.foldedIntoGroup = false;
   if (query.q) {
     const words = keywordsOf(query.q);
     // A search with no usable word (e.g. "-") matches nothing rather than everything.

@@ -30,6 +30,12 @@ const imageSchema = new Schema(
       type: new Schema({ id: Schema.Types.ObjectId, size: Number, lead: Boolean }, { _id: false }),
       default: undefined,
     },
+    /**
+     * True for a group member the gallery folds into its group's card (every member but the lead),
+     * false otherwise. On every record, so the default gallery (group=1) filters by equality on an
+     * index and skips pages over index keys; `group.lead: {$ne: false}` fetched every skipped record.
+     */
+    foldedIntoGroup: { type: Boolean, default: false },
     /** Hashes that find the picture mirrored, turned, cropped or inside a composite (server/provenance/picture-hashes.ts). */
     picture: {
       type: new Schema({ whole: { type: [String], default: undefined }, windows: { type: [String], default: undefined } }, { _id: false }),
@@ -156,7 +162,7 @@ imageSchema.index({ phash: 1 });
 imageSchema.index({ 'picture.whole': 1 });
 imageSchema.index({ 'declared.sourceKeys': 1, createdAt: -1, _id: -1 });
 imageSchema.index({ 'declared.kind': 1, createdAt: -1, _id: -1 });
-imageSchema.index({ 'group.lead': 1, createdAt: -1, _id: -1 });
+imageSchema.index({ foldedIntoGroup: 1, createdAt: -1, _id: -1 });
 imageSchema.index({ originalFile: 1 });
 imageSchema.index({ 'derivatives.thumbnail.file': 1 });
 imageSchema.index({ 'derivatives.display.file': 1 });

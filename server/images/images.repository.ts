@@ -58,12 +58,25 @@ export interface NewImageUse {
   addedAt: Date;
   addedBy?: string;
 }
-export type NewImageRecord = Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'provenance' | 'status' | 'revision' | 'uses'> & { uses: NewImageUse[] };
+export type NewImageRecord = Omit<ImageRecord, 'createdAt' | 'updatedAt' | 'provenance' | 'status' | 'revision' | 'uses' | 'foldedIntoGroup'> & { uses: NewImageUse[] };
 
 /** A change to one record, applied only while the record is at `revision` (see conditionalUpdate). */
 export interface RecordChange {
   set: Record<string, unknown>;
   unset: string[];
+}
+
+/**
+ * How many cards a gallery query has: the matches (the collection's estimate when nothing filters),
+ * less, with groups folded (group=1), the folded members among them, which are few and found on
+ * their index; counting with `foldedIntoGroup: false` would read nearly every record.
+ */
+export async function countCards(query: GalleryQuery): Promise<number> {
+  const filter = galleryFilter({ ...query, group: false });
+  const all = Object.keys(filter).length === 0 ? await ImageModel.estimatedDocumentCount() : await ImageModel.countDocuments(filter);
+  if (!query.group) return all;
+  const folded = await ImageModel.countDocuments({ ...filter, foldedIntoGroup: true });
+  return Math.max(0, all - folded);
 }
 
 export function createImagesRepository({ generation }: { generation: WriteGeneration }) {
@@ -95,7 +108,7 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
           .skip((query.page - 1) * query.limit)
           .limit(query.limit)
           .lean<ImageRecord[]>(),
-        Object.keys(filter).length === 0 ? ImageModel.estimatedDocumentCount() : ImageModel.countDocuments(filter),
+        countCards(query),
       ]);
       return { items, total };
     },
@@ -164,7 +177,9 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
       return generation.after(async () => {
         if (summaries.length === 0) return;
         await ImageModel.bulkWrite(
-          summaries.map(({ id, group }) => ({ updateOne: { filter: { _id: id }, update: group ? { $set: { group } } : { $unset: { group: 1 } } } })),
+          summaries.map(({ id, group }) => ({
+            updateOne: { filter: { _id: id }, update: group ? { $set: { group, foldedIntoGroup: !group.lead } } : { $set: { foldedIntoGroup: false }, $unset: { group: 1 } } },
+          })),
         );
       });
     },
@@ -210,6 +225,15 @@ export function createImagesRepository({ generation }: { generation: WriteGenera
     /** Ids of the images that raw metadata is stored for (the repair compares them with the records). */
     async metadataOwners(): Promise<ObjectId[]> {
       return ImageMetadataModel.distinct('image');
+    },
+
+    /**
+     * Records stored before picture groups have no foldedIntoGroup and would drop out of the default
+     * gallery: set it. Missing values are indexed as null, so when there are none this is one index lookup.
+     */
+    async backfillFoldedIntoGroup(): Promise<number> {
+      const result = await ImageModel.updateMany({ foldedIntoGroup: null }, { $set: { foldedIntoGroup: false } });
+      return result.modifiedCount;
     },
 
     async createMetadata(id: ObjectId, metadata: { raw: unknown; embeddedThumbnail: unknown }): Promise<void> {

@@ -5,6 +5,7 @@
 // per group unless group=0.
 import { expect } from 'chai';
 import sharp from 'sharp';
+import mongoose from 'mongoose';
 import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { screenshot } from '../support/picture-variants';
 import { seededRandom } from '../support/seeded-random';
@@ -117,7 +118,24 @@ describe('picture groups', () => {
     const grouped = (await app.as('viewer').get('/api/images').expect(200)).body;
     expect(grouped.items.map((i: { id: string }) => i.id).sort()).to.deep.equal([original, other].sort());
     expect(grouped.items.find((i: { id: string }) => i.id === original).copies).to.equal(2);
+    expect(grouped.total, 'the count of cards').to.equal(2);
     const every = (await app.as('viewer').get('/api/images?group=0').expect(200)).body;
     expect(every.items.map((i: { id: string }) => i.id).sort()).to.deep.equal([original, mirrored, other].sort());
+    expect(every.total).to.equal(3);
+  });
+
+  it('records stored before picture groups (no foldedIntoGroup) are in the default gallery after the next start', async () => {
+    const first = await upload(fixture('DSCN0010.jpg'), 'Reuters');
+    const second = await upload(fixture('Bush-dog.jpg'), 'AP');
+    await mongoose.connection.db!.collection('images').updateMany({}, { $unset: { foldedIntoGroup: 1 } });
+    const restarted = await startTestApp();
+    try {
+      const gallery = (await restarted.as('viewer').get('/api/images').expect(200)).body;
+      expect(gallery.items.map((i: { id: string }) => i.id).sort()).to.deep.equal([first, second].sort());
+      expect(gallery.total).to.equal(2);
+      expect(await mongoose.connection.db!.collection('images').countDocuments({ foldedIntoGroup: false })).to.equal(2);
+    } finally {
+      await restarted.close();
+    }
   });
 });
