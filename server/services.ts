@@ -116,6 +116,7 @@ export async function createServices(
     // One video decoded at a time: each FFmpeg pass already uses every core.
     videoWork: pLimit(1),
     remoteWrites: generations.images.remoteChanges,
+    pictures,
     declaredRecord,
   });
   const metadataReader = createMetadataReader();

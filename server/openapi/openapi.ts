@@ -179,7 +179,7 @@ export const openApiDocument = {
       get: { summary: 'A described image, and the image record its file became, if one was uploaded.', parameters: [describedImageId], responses: { 200: { description: 'The record.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DescribedImage' } } } }, 404: errorResponse('Unknown id.') } },
     },
     '/api/images/{id}/video-sources': {
-      get: { summary: 'The held videos this image is a frame of, each with the timecode of the frame, its credit and its page opened at the frame.', parameters: [idParameter], responses: { 200: { description: 'The sources.', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } } } } } } }, 404: errorResponse('Unknown id.') } },
+      get: { summary: 'The held videos this image is a frame of, each with the timecode of the frame, its credit and its page opened at the frame.', parameters: [idParameter], responses: { 200: { description: 'The sources.', content: { 'application/json': { schema: { type: 'object', properties: { sources: { type: 'array', items: { $ref: '#/components/schemas/FrameLink' } } } } } } }, 404: errorResponse('Unknown id.') } },
     },
     '/api/videos/{id}': {
       get: {

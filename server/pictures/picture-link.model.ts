@@ -2,7 +2,8 @@
 // (union-find with the path fully compressed: every member points at its group's id).
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-export const LINK_RELATIONS = ['resized', 'crop', 'mirrored', 'rotated', 'contains'] as const;
+// 'frame': the copy is a still of a frame of the video it is linked to (server/video finds it).
+export const LINK_RELATIONS = ['resized', 'crop', 'mirrored', 'rotated', 'contains', 'frame'] as const;
 
 const pictureLinkSchema = new Schema(
   {

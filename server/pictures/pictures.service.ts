@@ -52,6 +52,7 @@ const RELATION_WORDS: Record<LinkRelation, { copy: string; of: string }> = {
   mirrored: { copy: 'mirrored copy', of: 'mirrored copy' },
   rotated: { copy: 'turned copy', of: 'turned copy' },
   contains: { copy: 'screenshot or composite containing it', of: 'the picture inside it' },
+  frame: { copy: 'still from the video', of: 'video it is a frame of' },
 };
 
 export interface GroupMemberView {
@@ -164,6 +165,16 @@ export function createPicturesService<Member extends GroupMemberRecord>(deps: {
     await publish([all], []);
   }
 
+  /** A still traced to a frame of a held video (server/video): the two join one group. */
+  async function stillOfVideo(still: ObjectId, video: ObjectId, distance: number): Promise<void> {
+    await repository.link(still, video, 'frame', distance);
+    const members = new Map<string, ObjectId>();
+    for (const id of [still, video]) for (const member of (await membersWith(id)).members) members.set(String(member), member);
+    const all = [...members.values()];
+    await repository.setGroup(all, groupIdOf(all));
+    await publish([all], []);
+  }
+
   /** The group as an image's page and the API show it; 404 for an image the archive does not hold. */
   async function groupView(id: ObjectId): Promise<GroupView> {
     if (!(await images.exists(id))) throw new NotFoundError('No image with this id is in the archive.');
@@ -238,7 +249,7 @@ export function createPicturesService<Member extends GroupMemberRecord>(deps: {
     return groupView(id);
   }
 
-  return { imageStored, groupView, removeFromGroup };
+  return { imageStored, stillOfVideo, groupView, removeFromGroup };
 }
 
 export type PicturesService = ReturnType<typeof createPicturesService>;

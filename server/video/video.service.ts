@@ -27,6 +27,7 @@ import type { HistoryService } from '../provenance/history.service';
 import { perceptualHash } from '../provenance/phash';
 import type { ImageProvenance } from '../images/image-provenance';
 import type { FrameLinkView, VideoLookupResult } from '../images/video-port';
+import type { PicturesService } from '../pictures/pictures.service';
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { FfmpegBinaries } from './ffmpeg';
@@ -79,6 +80,8 @@ export interface VideoServiceDeps {
    * signal): when it moves, the frame index takes in the videos another instance stored.
    */
   remoteWrites?: () => number;
+  /** Picture groups (server/pictures): a still and the video it is a frame of join one group. */
+  pictures?: Pick<PicturesService, 'stillOfVideo'>;
 }
 
 /** How far back a sync looks: ObjectId times come from each instance's clock. */
@@ -322,6 +325,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     // Stills held before the video arrived now have a source.
     for (const still of await stillsMatching(analysis.frames, imageId)) {
       await repository.linkStill({ video: imageId, image: new mongoose.Types.ObjectId(still.image), t: still.t, distance: still.distance });
+      await deps.pictures?.stillOfVideo(new mongoose.Types.ObjectId(still.image), imageId, still.distance);
       await provenance.refresh(new mongoose.Types.ObjectId(still.image));
     }
     await provenance.refresh(imageId);
@@ -348,6 +352,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     await syncFrameIndex();
     for (const match of frameIndex.search(phash)) {
       await repository.linkStill({ video: new mongoose.Types.ObjectId(match.videoId), image: imageId, t: match.t, distance: match.distance });
+      await deps.pictures?.stillOfVideo(imageId, new mongoose.Types.ObjectId(match.videoId), match.distance);
     }
   }
 

@@ -102,6 +102,12 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     expect(sources.body.sources[0].t).to.be.closeTo(7.3, 0.5);
     expect(sources.body.sources[0].credit).to.equal('Office of the President of Ukraine');
 
+    // The still and its video are one picture group, under their two credits.
+    const group = await app.as('editor').get(`/api/images/${still.body.id}/group`).expect(200);
+    const video_ = group.body.members.find((member: { imageId: string }) => member.imageId === video.body.id);
+    expect(video_, 'the video in the still\'s picture group').to.include({ relation: 'video it is a frame of', credit: 'Office of the President of Ukraine' });
+    expect(group.body.differentCredits).to.have.length(2);
+
     const finding = still.body.provenance.findings.find((f: { code: string }) => f.code === 'origin.frame_of_video');
     expect(finding, 'origin finding on the still').to.not.equal(undefined);
     expect(finding.message).to.match(/frame at 00:0[6-7]\.\d of a video the archive holds credited "Office of the President of Ukraine"/);
@@ -141,6 +147,9 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     // The still's report was brought up to date: it now names its source video.
     const report = await app.as('editor').get(`/api/images/${still.body.id}/provenance`).expect(200);
     expect(report.body.findings.map((f: { code: string }) => f.code)).to.include('origin.frame_of_video');
+    // And the video joined the still's picture group.
+    const group = await app.as('editor').get(`/api/images/${video.body.id}/group`).expect(200);
+    expect(group.body.members.find((member: { imageId: string }) => member.imageId === still.body.id)).to.include({ relation: 'still from the video' });
   });
 
   it('does not match a still from a video the archive does not hold', async () => {
