@@ -41,7 +41,8 @@ interface Row {
 /** Milliseconds from spawning the archive to its first answer. */
 async function timedStart(env: Record<string, string>) {
   const started = performance.now();
-  const archive = await startArchiveProcess(env);
+  // A start-up at a million records takes minutes today (see README's known gaps).
+  const archive = await startArchiveProcess(env, 15 * 60_000);
   return { archive, ms: performance.now() - started };
 }
 

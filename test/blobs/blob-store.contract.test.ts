@@ -210,6 +210,7 @@ describe('blob stores (one contract for all three)', () => {
       expect((await store.stat('originals/m.jpg'))?.sha256).to.equal(hash);
       await store.delete('originals/m.jpg');
     }
+    for (const name of ['contractmeta.files', 'contractmeta.chunks']) await mongoose.connection.db!.collection(name).drop().catch(() => undefined);
   });
 
   it('GridFS removes the chunks of an upload that stopped halfway, once older than the margin', async () => {

@@ -54,6 +54,8 @@ describe('blob stores through the HTTP API', () => {
         app = await startTestApp({ blobs: blobs() });
       });
       after(async () => {
+        // Ends the credits writer's ExifTool (the credited download starts it), which would outlive the test.
+        await app.services.stop();
         await app.close();
       });
 

@@ -3,6 +3,7 @@
 // `generations` signal, not through their age limits: the apps here keep pages and article choices
 // for a minute, and the hash index syncs every 5 s without a signal.
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import sharp from 'sharp';
 import { createGenerationsRepository } from '../../server/db/generations.repository';
 import { createSharedGenerations } from '../../server/db/write-generation';
@@ -113,6 +114,7 @@ describe('caches of several instances on one database (the shared write signal)'
       expect(reads).to.be.within(2, 5);
     } finally {
       await Promise.all([one.stop(), other.stop()]);
+      await mongoose.connection.db!.collection('generations_unit').drop();
     }
   });
 });

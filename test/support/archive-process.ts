@@ -23,7 +23,7 @@ export interface ArchiveProcess {
 }
 
 /** Starts `server/main.ts` as its own process (as `npm start` does) on temp folders. */
-export async function startArchiveProcess(env: Record<string, string>): Promise<ArchiveProcess> {
+export async function startArchiveProcess(env: Record<string, string>, startTimeoutMs = 60_000): Promise<ArchiveProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server/main.ts')], {
     cwd: projectRoot,
@@ -31,7 +31,7 @@ export async function startArchiveProcess(env: Record<string, string>): Promise<
     stdio: ['ignore', 'ignore', process.env.ARCHIVE_PROCESS_LOGS ? 'inherit' : 'ignore'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the archive exited with ${child.exitCode}`);
     try {
@@ -40,7 +40,11 @@ export async function startArchiveProcess(env: Record<string, string>): Promise<
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error('the archive did not start within 60 s');
+    if (Date.now() > deadline) {
+      // Not left running behind the caller's back.
+      child.kill('SIGKILL');
+      throw new Error(`the archive did not start within ${startTimeoutMs / 1000} s`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
