@@ -44,3 +44,14 @@ export async function withLocalFile<T>(store: BlobStore, key: string, tmpDir: st
 export function derivativesInto(store: BlobStore): (file: string, data: Buffer, sha256: string) => Promise<void> {
   return (file, data, sha256) => store.put(`derivatives/${file}`, data, sha256);
 }
+
+/**
+ * Moves a finished upload into the store under its content-addressed key, unless a blob is already
+ * there (it then holds these very bytes). `written` gets the key when this call stored it, so a
+ * failed ingest knows what it may remove.
+ */
+export async function putContentAddressed(store: BlobStore, key: string, upload: { path: string; sha256: string }, written: string[]): Promise<void> {
+  if (await store.exists(key)) return;
+  await store.put(key, { file: upload.path, consume: true }, upload.sha256);
+  written.push(key);
+}

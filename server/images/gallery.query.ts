@@ -3,15 +3,16 @@
 import mongoose from 'mongoose';
 import { parseInput } from '../shared/input';
 import { creditKeyOf, keywordsOf } from './declared';
-import { DEFAULT_PAGE_SIZE, galleryQuerySchema, type GallerySort, type GalleryQuery } from './images.schemas';
+import { GALLERY_PAGE_DEFAULTS, galleryQuerySchema, type GallerySort, type GalleryQuery, type ListingDefaults } from './images.schemas';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORTS, type GalleryQuery, type GallerySort } from './images.schemas';
 
-const schemas = new Map<number, ReturnType<typeof galleryQuerySchema>>();
+// Built once per set of defaults: a zod schema is a pure value, so keeping it is no hidden state.
+const schemas = new Map<ListingDefaults, ReturnType<typeof galleryQuerySchema>>();
 
-export function parseGalleryQuery(raw: Record<string, unknown>, defaultLimit = DEFAULT_PAGE_SIZE): GalleryQuery {
-  let schema = schemas.get(defaultLimit);
-  if (!schema) schemas.set(defaultLimit, (schema = galleryQuerySchema(defaultLimit)));
+export function parseGalleryQuery(raw: Record<string, unknown>, defaults: ListingDefaults = GALLERY_PAGE_DEFAULTS): GalleryQuery {
+  let schema = schemas.get(defaults);
+  if (!schema) schemas.set(defaults, (schema = galleryQuerySchema(defaults)));
   return parseInput(schema, raw);
 }
 
@@ -59,7 +60,7 @@ export function galleryQueryString(query: GalleryQuery, change: Partial<GalleryQ
   if (merged.kind) params.set('kind', merged.kind);
   if (!merged.group) params.set('group', '0');
   if (merged.sort !== 'newest') params.set('sort', merged.sort);
-  if (merged.limit !== DEFAULT_PAGE_SIZE) params.set('limit', String(merged.limit));
+  if (merged.limit !== GALLERY_PAGE_DEFAULTS.limit) params.set('limit', String(merged.limit));
   if (merged.page > 1) params.set('page', String(merged.page));
   const text = params.toString();
   return text ? `?${text}` : '';

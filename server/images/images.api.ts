@@ -2,6 +2,7 @@
 import { Router, type Request } from 'express';
 import { splitPrintedLine } from '../credits/credit-parser';
 import { parseGalleryQuery } from './gallery.query';
+import { IMAGES_API_DEFAULTS } from './images.schemas';
 import { requireCapability, touchesVerificationStatus } from '../accounts/authorization';
 import { actorOf, principalOf } from '../accounts/principal';
 import { findingsFor, historyFor, imageJsonFor } from '../accounts/visibility';
@@ -53,7 +54,7 @@ export function createImagesApiRouter({
   });
 
   router.get('/api/images', async (req, res) => {
-    const query = parseGalleryQuery(req.query as Record<string, unknown>, 24);
+    const query = parseGalleryQuery(req.query as Record<string, unknown>, IMAGES_API_DEFAULTS);
     const { items, total } = await images.list(query);
     res.json({ items: items.map(imageSummaryJson), total, page: query.page, limit: query.limit, pages: Math.ceil(total / query.limit) });
   });

@@ -143,8 +143,19 @@ function count(name: string, fallback: number, max: number) {
     .meta({ type: 'integer', minimum: 1, maximum: max });
 }
 
+/** How a listing reads a parameter left out: the page size, and whether picture groups are folded. */
+export interface ListingDefaults {
+  limit: number;
+  /** The gallery page folds each picture group into one card; the JSON API lists every file. */
+  group: boolean;
+}
+
+export const GALLERY_PAGE_DEFAULTS: ListingDefaults = { limit: DEFAULT_PAGE_SIZE, group: true };
+export const IMAGES_API_DEFAULTS: ListingDefaults = { limit: 24, group: false };
+
 /** The gallery's filters, sort and page (GET / and GET /api/images); unknown parameters are ignored. */
-export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
+export function galleryQuerySchema(defaults: ListingDefaults = GALLERY_PAGE_DEFAULTS) {
+  const defaultLimit = defaults.limit;
   return z.object({
     q: parameter('q').meta({ description: 'Words that must all appear in caption, credit or source.' }),
     credit: parameter('credit').meta({ description: 'Exact credit, case and accents ignored.' }),
@@ -169,8 +180,8 @@ export function galleryQuerySchema(defaultLimit = DEFAULT_PAGE_SIZE) {
       .meta({ enum: [...SUPPLIER_KINDS], description: 'Only images of this usage-rights kind (from the credit, or as an editor set it).' }),
     group: parameter('group')
       .pipe(z.enum(['1', '0', 'yes', 'no'], { error: 'The parameter "group" must be 1 (one card per picture group) or 0 (every file).' }).optional())
-      .transform((value) => value === undefined || value === '1' || value === 'yes')
-      .meta({ enum: ['1', '0'], description: 'One card per picture group, with the number of copies (1, the default), or every file (0).' }),
+      .transform((value) => (value === undefined ? defaults.group : value === '1' || value === 'yes'))
+      .meta({ enum: ['1', '0'], description: `One card per picture group, with the number of copies (1${defaults.group ? ', the default' : ''}), or every file (0${defaults.group ? '' : ', the default'}).` }),
     sort: parameter('sort')
       .pipe(z.enum(SORTS, { error: `The parameter "sort" must be one of: ${SORTS.join(', ')}.` }).optional())
       .transform((value) => value ?? 'newest')

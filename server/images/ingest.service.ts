@@ -19,7 +19,7 @@ import type { ImageRecord } from './image.model';
 import type { ImagesRepository } from './images.repository';
 import { makeDerivatives } from './media';
 import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
-import { derivativesInto } from '../blobs/blobs';
+import { derivativesInto, putContentAddressed } from '../blobs/blobs';
 import { originalFileName, removeQuietly } from './storage';
 import type { HashedUpload } from './upload';
 import type { PicturesService } from '../pictures/pictures.service';
@@ -156,15 +156,11 @@ export function createIngestService(deps: IngestDeps) {
     const originalFile = originalFileName(upload.sha256, EXTENSIONS[analysis.format]);
     const originalKey = blobKey('originals', originalFile);
     const written = [blobKey('derivatives', derivatives.thumbnail.file), blobKey('derivatives', derivatives.display.file)];
-    // Content-addressed: a blob already under this name holds these very bytes.
-    if (!(await blobs.exists(originalKey))) {
-      try {
-        await blobs.put(originalKey, { file: upload.path, consume: true }, upload.sha256);
-      } catch (error) {
-        await removeUnreferenced(written);
-        throw error;
-      }
-      written.push(originalKey);
+    try {
+      await putContentAddressed(blobs, originalKey, upload, written);
+    } catch (error) {
+      await removeUnreferenced(written);
+      throw error;
     }
 
     const imageId = new mongoose.Types.ObjectId();

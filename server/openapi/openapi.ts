@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
 import { describedImageSchema } from '../articles/described-images.schemas';
-import { galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
+import { IMAGES_API_DEFAULTS, galleryQuerySchema, imagePatchSchema, uploadFieldsSchema } from '../images/images.schemas';
 import { jsonSchemaOf } from '../shared/input';
 import { newTokenSchema } from '../accounts/accounts.schemas';
 import { groupRemovalSchema } from '../pictures/pictures.schemas';
@@ -19,7 +19,7 @@ const uploadFields = jsonSchemaOf(uploadFieldsSchema).properties as Record<strin
 const { describedImage: describedImageField, ...uploadFieldsWithoutDescribed } = uploadFields;
 
 /** The gallery's query parameters, one OpenAPI parameter per schema property. */
-const galleryParameters = Object.entries(jsonSchemaOf(galleryQuerySchema()).properties as Record<string, { description?: string }>).map(([name, { description, ...schema }]) => ({
+const galleryParameters = Object.entries(jsonSchemaOf(galleryQuerySchema(IMAGES_API_DEFAULTS)).properties as Record<string, { description?: string }>).map(([name, { description, ...schema }]) => ({
   name,
   in: 'query',
   schema,

@@ -20,7 +20,7 @@ import type { ImagesRepository } from '../images/images.repository';
 import { makeDerivatives, type Derivatives } from '../images/media';
 import { originalFileName, removeQuietly, type UploadPaths } from '../images/storage';
 import { blobKey, blobName, type BlobStore } from '../blobs/blob-store';
-import { derivativesInto } from '../blobs/blobs';
+import { derivativesInto, putContentAddressed } from '../blobs/blobs';
 import type { HashedUpload } from '../images/upload';
 import type { Finding } from '../provenance/findings.types';
 import type { HistoryService } from '../provenance/history.service';
@@ -254,15 +254,11 @@ export function createVideoService(deps: VideoServiceDeps) {
     }
     const originalFile = originalFileName(upload.sha256, format);
     const originalKey = blobKey('originals', originalFile);
-    // Content-addressed: a blob already under this name holds these very bytes.
-    if (!(await blobs.exists(originalKey))) {
-      try {
-        await blobs.put(originalKey, { file: upload.path, consume: true }, upload.sha256);
-      } catch (error) {
-        await removeUnreferenced(written);
-        throw error;
-      }
-      written.push(originalKey);
+    try {
+      await putContentAddressed(blobs, originalKey, upload, written);
+    } catch (error) {
+      await removeUnreferenced(written);
+      throw error;
     }
 
     const imageId = new mongoose.Types.ObjectId();
