@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import sharp from 'sharp';
+import request from 'supertest';
 import { ImageModel } from '../../server/images/image.model';
 import { emptyUploads, filesUnder, resetDatabase, startTestApp, type TestApp } from '../support/app';
 import { frameAt, makeVideo } from '../support/make-video';
@@ -82,6 +83,20 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     expect(stored.equals(await readFile(h264))).to.equal(true);
     expect(response.body.embedded.software).to.match(/^Lavf/);
     expect(response.body.embedded.sources.software).to.equal('QuickTime:encoder');
+  });
+
+  it('plays the video page for signed-in roles only; an anonymous visitor sees the poster and a sign-in link', async () => {
+    const video = await app.as('editor').post('/api/images').attach('image', h264, 'clip.mp4').expect(201);
+    const original = video.body.original.url as string;
+    const anonymous = await request(app.url).get(`/images/${video.body.id}`).expect(200);
+    expect(anonymous.text).to.not.include(original);
+    expect(anonymous.text).to.not.match(/<video/);
+    expect(anonymous.text).to.match(/sign in<\/a> to play it/);
+    // The original itself is refused to them, as the player would have been.
+    expect((await request(app.url).get(original)).status).to.be.oneOf([303, 401]);
+    const viewer = await app.as('viewer').get(`/images/${video.body.id}`).expect(200);
+    expect(viewer.text).to.match(/<video id="player"/);
+    expect(viewer.text).to.include(`src="${original}`);
   });
 
   it('ingests a VP9 WebM with its duration, resolution and frame rate', async () => {
