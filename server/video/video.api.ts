@@ -3,6 +3,8 @@ import { Router } from 'express';
 import mongoose from 'mongoose';
 import type { BlobStore } from '../blobs/blob-store';
 import { blobRoute } from '../blobs/serve';
+import { can } from '../accounts/authorization';
+import { principalOf } from '../accounts/principal';
 import { NotFoundError } from '../shared/errors';
 import { timeParam } from './timecode';
 import type { VideoService } from './video.service';
@@ -16,8 +18,10 @@ export function createVideoApiRouter({ video, blobs }: { video: VideoService; bl
   const router = Router();
 
   router.get('/api/videos/:id', async (req, res) => {
-    const answer = await video.videoOf(objectId(req.params.id, 'video'));
-    res.json({ ...answer, links: { image: `/api/images/${answer.id}`, page: `/images/${answer.id}` } });
+    const { playUrl, ...answer } = await video.videoOf(objectId(req.params.id, 'video'));
+    // The original file's address only for roles that may fetch it, as in an image's JSON.
+    const original = can(principalOf(req), 'seeOriginals') ? { playUrl } : {};
+    res.json({ ...answer, ...original, links: { image: `/api/images/${answer.id}`, page: `/images/${answer.id}` } });
   });
 
   /** The held videos a still is a frame of: "frame at 00:12.4 of video …". */

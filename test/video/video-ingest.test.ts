@@ -94,6 +94,11 @@ describe('videos (POST /api/images with a video, lookups, stills traced to their
     expect(anonymous.text).to.match(/sign in<\/a> to play it/);
     // The original itself is refused to them, as the player would have been.
     expect((await request(app.url).get(original)).status).to.be.oneOf([303, 401]);
+    // Nor does the video's JSON give them the original's address.
+    const json = await request(app.url).get(`/api/videos/${video.body.id}`).expect(200);
+    expect(json.body.playUrl).to.equal(undefined);
+    expect(JSON.stringify(json.body)).to.not.include(original);
+    expect((await app.as('viewer').get(`/api/videos/${video.body.id}`).expect(200)).body.playUrl).to.equal(original);
     const viewer = await app.as('viewer').get(`/images/${video.body.id}`).expect(200);
     expect(viewer.text).to.match(/<video id="player"/);
     expect(viewer.text).to.include(`src="${original}`);
