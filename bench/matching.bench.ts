@@ -31,6 +31,7 @@ import { DEFAULT_THRESHOLDS, matchPicture, searchesWindows } from '../server/pro
 import { hammingDistance } from '../server/provenance/phash';
 import { seededRandom } from '../test/support/seeded-random';
 import { captionBar, collage, screenshot } from '../test/support/picture-variants';
+import { SAME_PICTURE, STUB_MAX_SIDE, UNDECODABLE } from './fixture-pictures';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/images/', import.meta.url));
@@ -38,19 +39,6 @@ const UNRELATED = Number(process.env.BENCH_UNRELATED ?? (QUICK ? 1_000 : 10_000)
 const HELD = QUICK ? 20_000 : 100_000;
 const T = DEFAULT_THRESHOLDS;
 const TARGETS = { recall: 0.98, perKind: 0.9, falseMatches: 0.005, globalMs: 10, fullMs: 150 };
-
-/** Malformed on purpose; nothing here decodes it. */
-const UNDECODABLE = new Set(['tiff_poc.tiff']);
-/** Fixtures showing the same picture (see bench/phash.bench.ts): one held picture for recall, never a false match for each other. */
-const SAME_PICTURE: string[][] = [
-  ['landscape_1.jpg', 'landscape_2.jpg', 'landscape_3.jpg', 'landscape_4.jpg', 'landscape_5.jpg', 'landscape_6.jpg', 'landscape_7.jpg', 'landscape_8.jpg'],
-  ['cloud.jpg', 'earth_apollo17.jpg'],
-  ['CA.jpg', 'XCA.jpg'],
-  ['C.jpg', 'C_with_CAWG_data.jpg'],
-  ['IMG_20180725_163423-1.png', 'IMG_20180725_163423-tiny.jpg'],
-];
-/** Placeholders under 32 × 32 px (8×8 grey squares, a 1×1 PNG): neither held nor varied. */
-const STUB_MAX_SIDE = 32;
 
 interface Original {
   file: string;

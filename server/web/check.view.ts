@@ -3,7 +3,6 @@ import type { LookupMatch, LookupResult } from '../images/lookup.service';
 import { credentialsView, type CredentialsView } from './c2pa.view';
 import type { VideoLookupResult } from '../images/video-port';
 import { findingViews, type FindingView } from './image-page.view';
-import { formatDay, hostOf, safeHref, trimText } from './format';
 import { linkedRecordView } from './video-page.view';
 
 export interface LookupMatchView {
@@ -78,15 +77,11 @@ function imageLookupView(result: LookupResult, fileName: string): LookupView {
     dimensions: `${result.width} × ${result.height} px`,
     sha256: result.sha256,
     matches: result.matches.map((match) => ({
-      href: `/images/${match.imageId}`,
-      kind: match.kind === 'exact' ? 'Same file' : `${RELATION_WORDS[match.relation] ?? 'Looks the same'} (distance ${match.distance})`,
+      ...linkedMatchView(
+        { ...match, url: `/images/${match.imageId}`, heldSince: match.firstSeen },
+        match.kind === 'exact' ? 'Same file' : `${RELATION_WORDS[match.relation] ?? 'Looks the same'} (distance ${match.distance})`,
+      ),
       exact: match.kind === 'exact',
-      distance: match.distance,
-      credit: match.credit ?? 'No credit',
-      caption: trimText(match.caption, 140),
-      source: match.sourceUrl ? { host: hostOf(match.sourceUrl) ?? match.sourceUrl, href: safeHref(match.sourceUrl) } : undefined,
-      firstSeen: formatDay(match.firstSeen),
-      thumbnailUrl: match.thumbnailUrl,
     })),
     findings: findingViews(result.findings),
     credentials: credentialsView(result.c2pa, result.digitalSourceType),
