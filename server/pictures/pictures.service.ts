@@ -157,9 +157,13 @@ export function createPicturesService<Member extends GroupMemberRecord>(deps: {
       if (!found.some((f) => String(f.image._id) === String(image._id))) await repository.link(image._id, id, 'crop', hit.distance);
     }
     const linked = [...found, ...crops].map(({ image }) => image._id);
-    if (linked.length === 0) return;
-    const members = new Map<string, ObjectId>([[String(id), id]]);
-    for (const other of linked) for (const member of (await membersWith(other)).members) members.set(String(member), member);
+    if (linked.length > 0) await joinGroups([id, ...linked]);
+  }
+
+  /** Makes the groups of these images one (union-find, kept flat) and publishes it. */
+  async function joinGroups(ids: ObjectId[]): Promise<void> {
+    const members = new Map<string, ObjectId>();
+    for (const id of ids) for (const member of (await membersWith(id)).members) members.set(String(member), member);
     const all = [...members.values()];
     await repository.setGroup(all, groupIdOf(all));
     await publish([all], []);
@@ -168,11 +172,7 @@ export function createPicturesService<Member extends GroupMemberRecord>(deps: {
   /** A still traced to a frame of a held video (server/video): the two join one group. */
   async function stillOfVideo(still: ObjectId, video: ObjectId, distance: number): Promise<void> {
     await repository.link(still, video, 'frame', distance);
-    const members = new Map<string, ObjectId>();
-    for (const id of [still, video]) for (const member of (await membersWith(id)).members) members.set(String(member), member);
-    const all = [...members.values()];
-    await repository.setGroup(all, groupIdOf(all));
-    await publish([all], []);
+    await joinGroups([still, video]);
   }
 
   /** The group as an image's page and the API show it; 404 for an image the archive does not hold. */
