@@ -1,6 +1,7 @@
 // Everything a request passes through before any route: its session (from the database), who it
 // is (session or bearer token), whether that principal may use the route (authorization.ts), the
-// CSRF check for state-changing requests made with a cookie, and the anonymous lookup limit.
+// CSRF check for state-changing requests made with a cookie, and the anonymous lookup limit
+// (counted in the database, like sessions, so any instance can serve any request).
 import MongoStore from 'connect-mongo';
 import { csrfSync } from 'csrf-sync';
 import { Router, type Request, type RequestHandler } from 'express';
@@ -10,6 +11,7 @@ import type mongoose from 'mongoose';
 import { ForbiddenError, TooManyRequestsError } from '../shared/errors';
 import type { AccountsService } from './accounts.service';
 import { authorize, can } from './authorization';
+import { createDatabaseRateLimitStore } from './database-rate-limit-store';
 import { principalOf } from './principal';
 
 export interface AccountsHttpOptions {
@@ -121,6 +123,8 @@ export function createAccountsMiddleware(deps: { accounts: AccountsService; conn
     limit: options.anonymousRequestsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // In the database, so the limit holds for a client whose requests reach several instances.
+    store: createDatabaseRateLimitStore(connection, { name: 'anonymous', windowSeconds: 60 }),
     skip: (req) => principalOf(req).kind === 'account',
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req, _res, next, limitOptions) => {

@@ -1,10 +1,11 @@
 // Issue 16's acceptance, on this machine: the embedded database started on its own (`npm run
 // embedded-db`), three app instances on it (MONGODB_URI) sharing one blob store, mixed traffic
 // across them (uploads, identical uploads at the same moment on two instances, edits, gallery pages,
-// lookups) while one instance is killed with SIGKILL and started again. Afterwards every
-// acknowledged upload is there once, readable through every instance, with its files in the store
-// and a verifying history; and no file in the store is without a record once the leftovers are old
-// enough to be cleared (an instance started with LEFTOVER_MARGIN_SECONDS=0 stands for that later start).
+// lookups, and sign-ins whose every step lands on a random instance) while one instance is killed
+// with SIGKILL and started again. Afterwards every acknowledged upload is there once, readable
+// through every instance, with its files in the store and a verifying history; and no file in the
+// store is without a record once the leftovers are old enough to be cleared (an instance started
+// with LEFTOVER_MARGIN_SECONDS=0 stands for that later start).
 // Run for the shared local folder, GridFS and S3 (s3rver as the stand-in).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ import { createGridFsBlobStore } from '../../server/blobs/gridfs.store';
 import { createLocalBlobStore } from '../../server/blobs/local.store';
 import { createS3BlobStore } from '../../server/blobs/s3.store';
 import { DEFAULT_DB_NAME } from '../../server/db/connection';
-import { freePort, projectRoot, startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
+import { freePort, projectRoot, runUserCli, startArchiveProcess, tokenThroughCli, type ArchiveProcess } from '../support/archive-process';
 import { startS3Server, type TestS3Server } from '../support/s3-server';
 import { seededRandom } from '../support/seeded-random';
 
@@ -83,6 +84,59 @@ async function upload(url: string, token: string, bytes: Buffer, name: string): 
   }
 }
 
+/** The cookie a response sets, as `name=value` for the next request's Cookie header. */
+function cookieOf(response: Response): string | undefined {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]!).find((cookie) => cookie.startsWith('archive.sid='));
+}
+
+function csrfOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('the page has no CSRF token');
+  return match[1]!;
+}
+
+/**
+ * One person's visit spread over three instances, as a load balancer without sticky sessions
+ * would spread it: the sign-in form from one, the sign-in posted to another, the account page
+ * from a third, the sign-out from a fourth pick; afterwards the old cookie is refused. Throws
+ * when an instance that answered gives a wrong answer; an instance killed under it (a failed
+ * fetch) ends the visit unfinished.
+ */
+async function visit(pick: () => ArchiveProcess, person: { email: string; password: string; name: string }): Promise<'done' | 'interrupted'> {
+  try {
+    const form = await fetch(`${pick().url}/login`);
+    const formCookie = cookieOf(form)!;
+    const signIn = await fetch(`${pick().url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: formCookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(await form.text()), email: person.email, password: person.password, next: '/account' }),
+    });
+    await signIn.arrayBuffer();
+    expect(signIn.status, 'sign-in posted to another instance').to.equal(303);
+    const cookie = cookieOf(signIn)!;
+    const account = await fetch(`${pick().url}/account`, { headers: { Cookie: cookie }, redirect: 'manual' });
+    expect(account.status, 'account page on another instance').to.equal(200);
+    expect(await account.text()).to.contain(person.name);
+    const signOutForm = await fetch(`${pick().url}/logout`, { headers: { Cookie: cookie } });
+    const signOut = await fetch(`${pick().url}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(await signOutForm.text()) }),
+    });
+    await signOut.arrayBuffer();
+    expect(signOut.status, 'sign-out on another instance').to.equal(303);
+    const replayed = await fetch(`${pick().url}/api/account`, { headers: { Cookie: cookie } });
+    await replayed.arrayBuffer();
+    expect(replayed.status, 'the signed-out cookie on another instance').to.equal(401);
+    return 'done';
+  } catch (error) {
+    if (error instanceof TypeError) return 'interrupted'; // fetch failed: the instance was killed under it
+    throw error;
+  }
+}
+
 interface StoreCase {
   name: string;
   env(work: string, instance: number): Record<string, string>;
@@ -130,6 +184,9 @@ describe('three app instances on one standalone database, one killed and started
       try {
         for (let i = 0; i < 3; i++) instances.push(await startArchiveProcess(envOf(i)));
         const token = await tokenThroughCli(envOf(0), 'editor');
+        const person = { email: `viewer-${Date.now()}@cli.example`, password: 'a long enough pass phrase 16', name: 'Vera Visitor' };
+        const created = await runUserCli(envOf(1), ['create', person.email, '--role', 'viewer', '--name', person.name, '--password-stdin'], `${person.password}\n`);
+        expect(created.code, created.stderr).to.equal(0);
         const auth = { Authorization: `Bearer ${token}` };
         const acks: Ack[] = [];
         const edits = new Map<string, Set<string>>();
@@ -185,7 +242,15 @@ describe('three app instances on one standalone database, one killed and started
           }
         };
 
-        const traffic = Promise.all([uploader(), uploader(), uploader(), editor(), reader()]).finally(() => (stopping = true));
+        const visits = { done: 0, interrupted: 0 };
+        const visitor = async () => {
+          while (!stopping) {
+            visits[await visit(pick, person)] += 1;
+            await sleep(100);
+          }
+        };
+
+        const traffic = Promise.all([uploader(), uploader(), uploader(), editor(), reader(), visitor()]).finally(() => (stopping = true));
         await sleep(4000);
         const victim = instances[2];
         victim.child.kill('SIGKILL');
@@ -197,6 +262,7 @@ describe('three app instances on one standalone database, one killed and started
         stopping = true;
         await traffic;
         expect(acks.length, 'acknowledged uploads').to.be.at.least(5);
+        expect(visits.done, 'sign-in visits spread over the instances').to.be.at.least(3);
 
         // Every acknowledged upload: once, through every instance, with its files and a verifying history.
         const bySha = new Map(acks.map((ack) => [ack.sha256, ack.id]));
