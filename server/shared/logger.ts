@@ -14,7 +14,7 @@ export interface Logger {
 }
 
 export interface AppLogger extends Logger {
-  /** The pino instance behind it (pino-http logs each request through it). */
+  /** The pino instance behind it (http-logging.ts writes each request's line through it). */
   readonly pino: PinoLogger;
   /** Runs `fn` so that every line logged inside it, synchronously or later, names `requestId`. */
   withRequestId<T>(requestId: string, fn: () => T): T;
@@ -35,10 +35,11 @@ export function createLogger(level: LogLevel = 'info', options: LoggerOptions = 
       level,
       base: undefined, // no pid/hostname on every line
       timestamp: pino.stdTimeFunctions.isoTime,
-      // pino-http's per-request loggers already bind the id; the others get it from the request's context.
-      mixin: (_object, _level, instance) => {
+      // Lines written while a request is handled get its id from the request's context (a line that
+      // names one itself, as the request's own line does, keeps it).
+      mixin: () => {
         const requestId = requests.getStore();
-        return requestId && !('requestId' in instance.bindings()) ? { requestId } : {};
+        return requestId ? { requestId } : {};
       },
       // Session cookies and credentials never reach a log.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
