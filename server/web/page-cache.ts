@@ -4,7 +4,7 @@
 // instances sharing one MongoDB). Concurrent requests for a page being rendered share the render.
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Request, Response } from 'express';
+import type { Application, Request, Response } from 'express';
 import { LRUCache } from 'lru-cache';
 
 export interface RenderedPage {
@@ -22,6 +22,11 @@ export interface PageCacheOptions {
 }
 
 type Render = () => Promise<string>;
+
+/** A view rendered to a string, for the cache to keep. */
+export function renderView(app: Application, view: string, locals: object): Promise<string> {
+  return new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
+}
 
 export function createPageCache(options: PageCacheOptions) {
   const cache = new LRUCache<string, RenderedPage, Render>({
@@ -49,6 +54,8 @@ export function createPageCache(options: PageCacheOptions) {
     },
   };
 }
+
+export type PageCache = ReturnType<typeof createPageCache>;
 
 /** Sends a cached page: browsers revalidate it each time and get 304 while it is unchanged.
  *  X-Cache says whether it was rendered for this request, for benchmarks and operators. */

@@ -1,5 +1,5 @@
 // The browser pages. Each route: middleware, one loader or service call, a render.
-import { Router, type Application } from 'express';
+import { Router } from 'express';
 import type { ArticlesService } from '../articles/articles.service';
 import type { DescribedImagesService } from '../articles/described-images.service';
 import type { WriteGeneration } from '../db/write-generation';
@@ -19,17 +19,13 @@ import type { SourcesService } from '../sources/sources.service';
 import type { SourceImageRecord } from '../images/images.repository';
 import { createSourcesRouter } from './sources.routes';
 import { createImagePageRouter } from './image-page.routes';
-import { createPageCache, sendPage } from './page-cache';
+import { createPageCache, renderView, sendPage } from './page-cache';
 import { createUploadPageRouter } from './upload.routes';
 
 /** How long a write behind the archive's back can take to show in the gallery; other instances' writes arrive sooner through the shared write signal (db/write-generation.ts). */
 const GALLERY_PAGE_MAX_AGE_MS = 2000;
 /** About 4,000 gallery views of 48 cards (gzipped). */
 const GALLERY_CACHE_BYTES = 32 * 1024 * 1024;
-
-function renderView(app: Application, view: string, locals: object): Promise<string> {
-  return new Promise((resolve, reject) => app.render(view, locals, (error, html) => (error ? reject(error) : resolve(html))));
-}
 
 export interface WebDeps {
   limits: UploadLimits;
@@ -51,8 +47,9 @@ export interface WebDeps {
 export function createWebRouter(deps: WebDeps): Router {
   const router = Router();
   // The gallery is the page everyone opens and it changes only on writes: each view is rendered
-  // once per write generation of the images and articles it shows.
-  const galleryPages = createPageCache({
+  // once per write generation of the images and articles it shows. The source pages, aggregates
+  // over every record, share the cache.
+  const pages = createPageCache({
     generation: () => `${deps.generations.images.value()}.${deps.generations.articles.value()}`,
     maxAgeMs: deps.cacheMaxAgeMs ?? GALLERY_PAGE_MAX_AGE_MS,
     maxBytes: GALLERY_CACHE_BYTES,
@@ -62,7 +59,7 @@ export function createWebRouter(deps: WebDeps): Router {
     const query = parseGalleryQuery(req.query as Record<string, unknown>);
     // The page differs by role only (its navigation), never by person: one cached copy per role.
     const viewer = res.locals.viewer as { role: string };
-    const page = await galleryPages.get(`${viewer.role}|${galleryQueryString(query)}`, async () =>
+    const page = await pages.get(`${viewer.role}|${galleryQueryString(query)}`, async () =>
       renderView(req.app, 'gallery.njk', { nav: 'gallery', title: 'Gallery', viewer, ...(await loadGalleryPage(deps, query)) }),
     );
     sendPage(req, res, page);
@@ -72,6 +69,6 @@ export function createWebRouter(deps: WebDeps): Router {
   router.use(createUploadPageRouter(deps));
   router.use(createCheckRouter(deps));
   router.use(createArticlesRouter(deps));
-  router.use(createSourcesRouter(deps));
+  router.use(createSourcesRouter({ sources: deps.sources, pages }));
   return router;
 }

@@ -68,6 +68,20 @@ describe('source pages', () => {
     expect((await app.as('viewer').get(`/images/${first}`).expect(200)).text).to.include('href="/sources/telegram/volodymyr-zelensky"');
   });
 
+  it('serves the source pages from the page cache until a write, which shows at once', async () => {
+    const id = await upload(fixture('DSCN0010.jpg'), { credit: 'Telegram/Volodymyr Zelensky' });
+    for (const path of ['/sources', '/sources/telegram/volodymyr-zelensky']) {
+      expect((await app.as('viewer').get(path).expect(200)).headers['x-cache'], `${path} first`).to.equal('miss');
+      expect((await app.as('viewer').get(path).expect(200)).headers['x-cache'], `${path} again`).to.equal('hit');
+    }
+    await app.as('editor').patch(`/api/images/${id}`).send({ credit: 'Office of the President of Ukraine', reason: 'Credit as printed' }).expect(200);
+    const list = await app.as('viewer').get('/sources').expect(200);
+    expect(list.headers['x-cache']).to.equal('miss');
+    expect(list.text).to.include('href="/sources/org/office-of-the-president-of-ukraine"');
+    expect(list.text).not.to.include('href="/sources/telegram/volodymyr-zelensky"');
+    await app.as('viewer').get('/sources/telegram/volodymyr-zelensky').expect(404);
+  });
+
   it('derives the usage kind from the credit, lets an editor change it, and filters the gallery by it', async () => {
     const handout = await upload(fixture('DSCN0010.jpg'), { credit: 'Office of the President of Ukraine' });
     const social = await upload(fixture('Bush-dog.jpg'), { credit: 'Telegram/Volodymyr Zelensky' });
