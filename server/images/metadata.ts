@@ -309,12 +309,15 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
   }
 
   // The MWG reconciliation needs the IPTC digests; exifr does not expose the Photoshop IRB.
-  let iimUtf8 = false;
+  // exifr decodes every IIM string as Latin-1, whatever 1:90 declares. A JPEG's IIM sits in its IRB,
+  // read here, so its declaration is known; a TIFF's IIM is a tag of its own (33723) that exifr does
+  // not hand over, so whether it declares UTF-8 is unknown and ExifTool, which honours 1:90, reads it.
+  let iimForExifTool = format === 'tiff';
   try {
     const irb = format === 'jpeg' ? jpegPhotoshopIrb(bytes) : pass?.tiffIrb;
     if (irb) {
       const digests = iptcDigestsFromIrb(irb);
-      iimUtf8 = format === 'jpeg' && digests.iimUtf8 === true;
+      if (format === 'jpeg') iimForExifTool = digests.iimUtf8 === true;
       const tags: Record<string, string> = {};
       if (digests.storedIptcDigest) tags.IPTCDigest = digests.storedIptcDigest;
       // Only JPEG keeps the IIM inside the IRB; a TIFF's IIM is a separate tag we do not hash.
@@ -325,11 +328,10 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
     raw.warnings.push(`Photoshop IRB: ${message(e)}`);
   }
 
-  // exifr decodes every IIM string as Latin-1, whatever 1:90 declares: Cyrillic credits such as
-  // "Офіс Президента України" came out as mojibake. ExifTool honours the declaration; it is asked only
-  // when a value has bytes above ASCII, where the two decodings differ.
-  iimUtf8 &&= raw.iptc !== undefined && Object.values(raw.iptc.tags).some(hasNonAscii);
-  const reason = iimUtf8 ? 'IPTC-IIM declared UTF-8 (exifr decodes IIM as Latin-1)' : whyExifTool(format, bytes, pass, raw);
+  // Read as Latin-1, Cyrillic credits such as "Офіс Президента України" came out as mojibake.
+  // ExifTool is asked only when a value has bytes above ASCII, where the two decodings differ.
+  iimForExifTool &&= raw.iptc !== undefined && Object.values(raw.iptc.tags).some(hasNonAscii);
+  const reason = iimForExifTool ? (format === 'jpeg' ? 'IPTC-IIM declared UTF-8 (exifr decodes IIM as Latin-1)' : 'IPTC-IIM in a TIFF, its character set unread by exifr') : whyExifTool(format, bytes, pass, raw);
   if (reason) {
     const t0 = performance.now();
     try {
@@ -339,7 +341,7 @@ async function readBlocks(format: ImageFormat, bytes: Buffer, raw: RawMetadata, 
         // exifr's block stays when both have one: one reader per block keeps `sources` unambiguous.
         if (!raw[name] || (name === 'photoshop' && raw[name]?.reader === 'bytes' && !raw[name]?.tags.IPTCDigest)) raw[name] = block;
       }
-      if (iimUtf8 && et.blocks.iptc) raw.iptc = et.blocks.iptc;
+      if (iimForExifTool && et.blocks.iptc) raw.iptc = et.blocks.iptc;
     } catch (e) {
       raw.warnings.push(`exiftool: ${message(e)}`);
     }

@@ -1,9 +1,11 @@
 // IPTC-IIM text in the character set the file declares: a newsroom JPEG whose envelope says UTF-8
 // (dataset 1:90 = ESC % G) keeps its Cyrillic credit and by-line through an upload, and one that
-// declares nothing is read as Latin-1, as the IIM standard's default.
+// declares nothing is read as Latin-1, as the IIM standard's default. A TIFF from Photoshop that
+// declares UTF-8 keeps its words too.
+import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import sharp from 'sharp';
-import { resetDatabase, startTestApp, type TestApp } from '../support/app';
+import { fixture, resetDatabase, startTestApp, type TestApp } from '../support/app';
 
 /** One IIM dataset: 0x1C, record, dataset, 2-byte length, data. */
 function dataset(record: number, number: number, data: Buffer): Buffer {
@@ -48,6 +50,19 @@ describe('IPTC-IIM character sets through an upload', function () {
     // The image page shows the same words.
     const page = await app.as('viewer').get(`/images/${stored.body.id}`).expect(200);
     expect(page.text).to.include('Офіс Президента');
+  });
+
+  it('reads the IIM of a TIFF declared as UTF-8 as the file wrote it', async () => {
+    // The fixture (Photoshop CC, IIM declared UTF-8, in its IPTC-NAA tag and its Photoshop IRB) with
+    // its ASCII copyright notice replaced, in every copy, by Cyrillic of the same byte length.
+    const bytes = await readFile(fixture('tif-with-iptc-icc-xmp.tif'));
+    const ascii = Buffer.from('JET2HOLIDAYS', 'latin1');
+    const cyrillic = Buffer.from('Львів24', 'utf8');
+    expect(cyrillic.length).to.equal(ascii.length);
+    for (let at = bytes.indexOf(ascii); at >= 0; at = bytes.indexOf(ascii, at + 1)) cyrillic.copy(bytes, at);
+    const stored = await app.as('editor').post('/api/images').attach('image', bytes, 'handout.tif').expect(201);
+    const metadata = await app.as('viewer').get(`/api/images/${stored.body.id}/metadata`).expect(200);
+    expect(metadata.body.raw.iptc.tags.CopyrightNotice).to.equal('Львів24');
   });
 
   it('reads IIM without a declaration as Latin-1', async () => {
