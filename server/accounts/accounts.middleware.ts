@@ -68,8 +68,14 @@ export function createAccountsMiddleware(deps: { accounts: AccountsService; conn
     },
   });
 
-  // Requests with a bearer token have no session: they carry their credentials themselves.
-  router.use((req, res, next) => (bearerOf(req) === undefined ? sessions(req, res, next) : next()));
+  // Requests with a bearer token have no session: they carry their credentials themselves. Nor
+  // does a safe request for JSON or a file that brings no session cookie: it has no session to
+  // load, and it never renders a form that would need one for its CSRF token, so none is made
+  // (express-session would make a session id for every thumbnail a gallery page loads).
+  const wantsSession = (req: Request) =>
+    bearerOf(req) === undefined &&
+    (!SAFE_METHODS.has(req.method) || !(req.path.startsWith('/media/') || req.path.startsWith('/api/')) || (req.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`));
+  router.use((req, res, next) => (wantsSession(req) ? sessions(req, res, next) : next()));
 
   router.use(async (req, _res, next) => {
     const bearer = bearerOf(req);
